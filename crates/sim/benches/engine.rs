@@ -1,0 +1,45 @@
+//! Criterion benchmarks of the engine, natively. `cargo bench -p postmortem-sim --bench engine`.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use postmortem_sim::mmc::{simulate, MmcConfig};
+use postmortem_sim::scenario;
+use std::hint::black_box;
+
+fn mmc(c: &mut Criterion) {
+    let mut g = c.benchmark_group("mmc");
+    let customers = 200_000;
+    g.throughput(Throughput::Elements(customers));
+    for servers in [1u32, 7, 32] {
+        let cfg = MmcConfig {
+            servers,
+            arrival_rate: 0.9 * servers as f64 * 10.0,
+            service_rate: 10.0,
+            customers,
+            seed: 1,
+        };
+        g.bench_with_input(BenchmarkId::new("rho0.9", servers), &cfg, |b, cfg| {
+            b.iter(|| simulate(black_box(cfg)))
+        });
+    }
+    g.finish();
+}
+
+fn scenarios(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scenario");
+    g.sample_size(10);
+    for name in ["staircase", "probe"] {
+        let s = scenario::find(name).unwrap();
+        let params = s.defaults();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut sim = s.start(&params, 1);
+                sim.run_to_end();
+                black_box(sim.series().len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, mmc, scenarios);
+criterion_main!(benches);

@@ -1,0 +1,232 @@
+//! Processor sharing on one host, by the virtual-time method.
+//!
+//! With R runnable threads on C cores, each thread progresses at rate
+//! `r = speed · min(1, C/R) · η(R)`, where `η(R) = 1 / (1 + κ·max(0, R−C)/C)` is the share lost
+//! to context switches and lock contention once threads outnumber cores (κ = 0 turns it off).
+//! Instead of slicing time, the host keeps a virtual clock V with dV/dt = r. A burst of w
+//! seconds of CPU that starts when the clock reads V₀ ends when V reaches V₀ + w, so bursts sit in
+//! a min-heap keyed by their virtual end and a change in R only changes the wall-clock time of
+//! the next completion. Each burst costs O(log n).
+
+use crate::time::SimTime;
+use serde::{Deserialize, Serialize};
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+/// A burst of CPU work in the heap, ordered by virtual end time then by insertion.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct Burst {
+    v_end: f64,
+    seq: u64,
+    tag: u32,
+}
+
+impl PartialEq for Burst {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Burst {}
+impl PartialOrd for Burst {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Burst {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.v_end.total_cmp(&o.v_end).then(self.seq.cmp(&o.seq))
+    }
+}
+
+/// Work within this much virtual time [s] of the clock is complete (1 ns of CPU).
+const EPS: f64 = 1e-9;
+
+/// The CPU of one host, shared by all runnable threads of all its processes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProcessorSharing {
+    cores: f64,
+    speed: f64,
+    kappa: f64,
+    v: f64,
+    last: SimTime,
+    heap: BinaryHeap<Reverse<Burst>>,
+    seq: u64,
+    busy_core_s: f64,
+    work_done_s: f64,
+}
+
+impl ProcessorSharing {
+    /// A host with `cores` cores and thrash overhead `kappa` (0 for none).
+    pub fn new(cores: u32, kappa: f64) -> Self {
+        ProcessorSharing {
+            cores: cores.max(1) as f64,
+            speed: 1.0,
+            kappa,
+            v: 0.0,
+            last: SimTime::ZERO,
+            heap: BinaryHeap::new(),
+            seq: 0,
+            busy_core_s: 0.0,
+            work_done_s: 0.0,
+        }
+    }
+
+    /// Number of cores.
+    pub fn cores(&self) -> f64 {
+        self.cores
+    }
+
+    /// Runnable threads (bursts in progress).
+    pub fn runnable(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Progress rate of each runnable thread [CPU s per s].
+    pub fn rate(&self) -> f64 {
+        rate(self.cores, self.speed, self.kappa, self.heap.len())
+    }
+
+    /// Core-seconds during which cores were busy (including any thrash overhead) since the start.
+    pub fn busy_core_s(&self) -> f64 {
+        self.busy_core_s
+    }
+
+    /// Useful CPU seconds delivered to bursts since the start.
+    pub fn work_done_s(&self) -> f64 {
+        self.work_done_s
+    }
+
+    /// Brings the virtual clock up to `now`.
+    pub fn advance(&mut self, now: SimTime) {
+        if now <= self.last {
+            return;
+        }
+        let dt = (now - self.last).secs();
+        let n = self.heap.len();
+        if n > 0 {
+            let r = self.rate();
+            self.v += r * dt;
+            self.busy_core_s += (n as f64).min(self.cores) * dt;
+            self.work_done_s += r * n as f64 * dt;
+        }
+        self.last = now;
+    }
+
+    /// Starts a burst of `work_s` CPU seconds at `now`; `tag` comes back from [`Self::pop_done`].
+    pub fn start(&mut self, now: SimTime, work_s: f64, tag: u32) {
+        self.advance(now);
+        self.seq += 1;
+        self.heap.push(Reverse(Burst {
+            v_end: self.v + work_s.max(0.0),
+            seq: self.seq,
+            tag,
+        }));
+    }
+
+    /// Changes the speed factor (1 = normal) from `now` on.
+    pub fn set_speed(&mut self, now: SimTime, speed: f64) {
+        self.advance(now);
+        self.speed = speed;
+    }
+
+    /// When the next burst completes at the current rate, if any.
+    pub fn next_completion(&self) -> Option<SimTime> {
+        let Reverse(b) = self.heap.peek()?;
+        let left = (b.v_end - self.v).max(0.0);
+        let ns = (left / self.rate() * 1e9).ceil();
+        Some(SimTime(self.last.0.saturating_add(if ns >= 1.8e19 {
+            u64::MAX
+        } else {
+            ns as u64
+        })))
+    }
+
+    /// Removes and returns one burst that is complete at `now` (call [`Self::advance`] first).
+    pub fn pop_done(&mut self) -> Option<u32> {
+        match self.heap.peek() {
+            Some(Reverse(b)) if b.v_end <= self.v + EPS => {
+                let tag = b.tag;
+                self.heap.pop();
+                Some(tag)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Per-thread progress rate with `n` runnable threads.
+pub fn rate(cores: f64, speed: f64, kappa: f64, n: usize) -> f64 {
+    if n == 0 {
+        return speed;
+    }
+    let n = n as f64;
+    let share = (cores / n).min(1.0);
+    let eta = 1.0 / (1.0 + kappa * ((n - cores).max(0.0) / cores));
+    speed * share * eta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(cpu: &mut ProcessorSharing) -> Vec<(f64, u32)> {
+        let mut out = vec![];
+        while let Some(t) = cpu.next_completion() {
+            cpu.advance(t);
+            while let Some(tag) = cpu.pop_done() {
+                out.push((t.secs(), tag));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn bursts_share_one_core_equally() {
+        // Two bursts of 1 s and 2 s on one core: both progress at 1/2 until the first ends at 2 s,
+        // then the second finishes its remaining 1 s alone at 3 s.
+        let mut cpu = ProcessorSharing::new(1, 0.0);
+        cpu.start(SimTime::ZERO, 1.0, 1);
+        cpu.start(SimTime::ZERO, 2.0, 2);
+        let done = drain(&mut cpu);
+        assert_eq!(done.len(), 2);
+        assert!((done[0].0 - 2.0).abs() < 1e-8 && done[0].1 == 1);
+        assert!((done[1].0 - 3.0).abs() < 1e-8 && done[1].1 == 2);
+        assert!((cpu.busy_core_s() - 3.0).abs() < 1e-8);
+        assert!((cpu.work_done_s() - 3.0).abs() < 1e-8);
+    }
+
+    #[test]
+    fn fewer_threads_than_cores_run_at_full_speed() {
+        let mut cpu = ProcessorSharing::new(4, 0.5);
+        for i in 0..3 {
+            cpu.start(SimTime::ZERO, 1.0 + i as f64, i);
+        }
+        let done = drain(&mut cpu);
+        for (i, (t, _)) in done.iter().enumerate() {
+            assert!((t - (1.0 + i as f64)).abs() < 1e-8);
+        }
+    }
+
+    #[test]
+    fn thrash_overhead_slows_oversubscribed_cores() {
+        // 4 threads on 2 cores with κ = 1: η = 1/(1 + 1·2/2) = 1/2, share 1/2 → rate 1/4.
+        assert!((rate(2.0, 1.0, 1.0, 4) - 0.25).abs() < 1e-12);
+        let mut cpu = ProcessorSharing::new(2, 1.0);
+        for i in 0..4 {
+            cpu.start(SimTime::ZERO, 1.0, i);
+        }
+        let done = drain(&mut cpu);
+        assert!((done[3].0 - 4.0).abs() < 1e-8);
+    }
+
+    #[test]
+    fn a_late_burst_joins_at_the_current_virtual_time() {
+        let mut cpu = ProcessorSharing::new(1, 0.0);
+        cpu.start(SimTime::ZERO, 2.0, 1);
+        cpu.start(SimTime::from_secs(1.0), 0.5, 2); // from 1 s both at 1/2: tag 2 ends at 2 s
+        let done = drain(&mut cpu);
+        assert_eq!(done[0].1, 2);
+        assert!((done[0].0 - 2.0).abs() < 1e-8);
+        assert!((done[1].0 - 2.5).abs() < 1e-8);
+    }
+}

@@ -1,0 +1,92 @@
+//! M/M/c mode: the same worker process and thread pool as the incidents, with a fixed pool of c
+//! threads on c cores (so no thread ever shares a core), exponential service and no I/O. Its
+//! steady state is Erlang C, which the tests check it against.
+
+use crate::clients::{Dist, OpenLoopSource, RequestShape, Target};
+use crate::erlang::{erlang_c, ErlangC};
+use crate::thread_pool::PoolConfig;
+use crate::time::SimTime;
+use crate::world::{ProcessConfig, Simulation, WorldConfig};
+use serde::Serialize;
+
+/// One fixed-size M/M/c experiment.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MmcConfig {
+    /// Servers (threads) c.
+    pub servers: u32,
+    /// Arrival rate λ [1/s].
+    pub arrival_rate: f64,
+    /// Service rate per server μ [1/s].
+    pub service_rate: f64,
+    /// Customers to simulate; the first 10 % are warm-up.
+    pub customers: u64,
+    /// Seed of the run.
+    pub seed: u64,
+}
+
+/// What the experiment measured, next to the closed form.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MmcSummary {
+    /// Customers simulated.
+    pub customers: u64,
+    /// Mean wait in queue of the customers after the warm-up [s].
+    pub wq_s: f64,
+    /// Fraction of those customers who had to wait.
+    pub p_wait: f64,
+    /// Mean response time (wait plus service) of those customers [s].
+    pub mean_response_s: f64,
+    /// Erlang C for the same queue, if it is stable.
+    pub erlang_c: Option<ErlangC>,
+}
+
+/// The world of an M/M/c queue. `customers` bounds the arrivals (None: unbounded);
+/// `end` is when the run stops.
+pub fn world(servers: u32, arrival_rate: f64, service_rate: f64, customers: Option<u64>) -> WorldConfig {
+    let servers = servers.max(1);
+    WorldConfig {
+        host_cores: vec![servers],
+        kappa: 0.0,
+        processes: vec![ProcessConfig {
+            host: 0,
+            pool: PoolConfig::fixed(servers),
+            queue_limit: u32::MAX,
+            max_executing: None,
+        }],
+        balancer: None,
+        sources: vec![OpenLoopSource {
+            rate: arrival_rate,
+            shape: RequestShape::cpu_only(Dist::Exp(1.0 / service_rate)),
+            target: Target::Process(0),
+            timeout: None,
+            limit: customers,
+            issued: 0,
+        }],
+        script: vec![],
+        sampling: None,
+        end: SimTime::NEVER,
+        warmup: customers.map_or(0, |n| n / 10),
+    }
+}
+
+/// Runs `cfg.customers` customers through the queue and summarises them.
+pub fn simulate(cfg: &MmcConfig) -> MmcSummary {
+    let mut sim = Simulation::new(
+        world(
+            cfg.servers,
+            cfg.arrival_rate,
+            cfg.service_rate,
+            Some(cfg.customers),
+        ),
+        cfg.seed,
+    );
+    sim.run_to_end();
+    let s = sim.wait_stats();
+    let n = s.started.max(1) as f64;
+    MmcSummary {
+        customers: sim.totals().completed,
+        wq_s: s.wait_sum_s / n,
+        p_wait: s.waited as f64 / n,
+        mean_response_s: s.response_sum_s / s.completed.max(1) as f64,
+        erlang_c: erlang_c(cfg.servers, cfg.arrival_rate, cfg.service_rate),
+    }
+}

@@ -1,0 +1,104 @@
+//! The output of a run: columns of samples taken at a fixed simulated interval.
+
+use serde::{Deserialize, Serialize};
+
+/// One column's description.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// Machine name, e.g. `threads`; `time_s` for the first column.
+    pub name: String,
+    /// Human label for a chart legend.
+    pub label: String,
+    /// Unit, e.g. `s`, `req/s`, `%`.
+    pub unit: String,
+}
+
+/// Samples in columns: `data[c][r]` is column `c` of sample `r`. Column 0 is always `time_s`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// Column descriptions, `time_s` first.
+    pub columns: Vec<Column>,
+    /// Column-major values.
+    pub data: Vec<Vec<f64>>,
+}
+
+impl Series {
+    /// An empty series with these columns (`time_s` is added in front).
+    pub fn new(columns: Vec<Column>) -> Series {
+        let mut all = vec![Column {
+            name: "time_s".into(),
+            label: "Time".into(),
+            unit: "s".into(),
+        }];
+        all.extend(columns);
+        let data = vec![Vec::new(); all.len()];
+        Series { columns: all, data }
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.data.first().map_or(0, Vec::len)
+    }
+
+    /// Whether there are no samples yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends one sample (`row[0]` is the time).
+    pub fn push(&mut self, row: &[f64]) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        for (col, v) in self.data.iter_mut().zip(row) {
+            col.push(*v);
+        }
+    }
+
+    /// The values of a column by name.
+    pub fn column(&self, name: &str) -> Option<&[f64]> {
+        self.columns
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| self.data[i].as_slice())
+    }
+
+    /// The time column [s].
+    pub fn time(&self) -> &[f64] {
+        &self.data[0]
+    }
+
+    /// CSV with a header line; `time_s` first. Numbers use Rust's shortest round-trip formatting,
+    /// so the text is identical wherever the numbers are.
+    pub fn to_csv(&self) -> String {
+        let mut out = self
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push('\n');
+        for r in 0..self.len() {
+            for (c, col) in self.data.iter().enumerate() {
+                if c > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!("{}", col[r]));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A 64-bit FNV-1a digest of every value's bits, to compare runs across platforms.
+    pub fn digest(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for col in &self.data {
+            for v in col {
+                for b in v.to_bits().to_le_bytes() {
+                    h ^= b as u64;
+                    h = h.wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+        }
+        h
+    }
+}
