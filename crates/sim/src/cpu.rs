@@ -113,14 +113,19 @@ impl ProcessorSharing {
     }
 
     /// Starts a burst of `work_s` CPU seconds at `now`; `tag` comes back from [`Self::pop_done`].
-    pub fn start(&mut self, now: SimTime, work_s: f64, tag: u32) {
+    /// Returns whether the next completion may have moved (false when the new burst ends after the
+    /// current first one and the per-thread rate is unchanged, the common case below saturation).
+    pub fn start(&mut self, now: SimTime, work_s: f64, tag: u32) -> bool {
         self.advance(now);
         self.seq += 1;
-        self.heap.push(Reverse(Burst {
-            v_end: self.v + work_s.max(0.0),
-            seq: self.seq,
-            tag,
-        }));
+        let v_end = self.v + work_s.max(0.0);
+        let n = self.heap.len();
+        let moved = match self.heap.peek() {
+            Some(Reverse(first)) => v_end < first.v_end || (n + 1) as f64 > self.cores || self.kappa != 0.0,
+            None => true,
+        };
+        self.heap.push(Reverse(Burst { v_end, seq: self.seq, tag }));
+        moved
     }
 
     /// Changes the speed factor (1 = normal) from `now` on.
@@ -133,12 +138,16 @@ impl ProcessorSharing {
     pub fn next_completion(&self) -> Option<SimTime> {
         let Reverse(b) = self.heap.peek()?;
         let left = (b.v_end - self.v).max(0.0);
-        let ns = (left / self.rate() * 1e9).ceil();
-        Some(SimTime(self.last.0.saturating_add(if ns >= 1.8e19 {
+        let rate = self.rate();
+        let ns = if rate == 1.0 { left * 1e9 } else { left / rate * 1e9 };
+        // Round up to whole nanoseconds (by hand: `f64::ceil` is a library call on baseline x86-64).
+        let whole = if ns >= 1.8e19 {
             u64::MAX
         } else {
-            ns as u64
-        })))
+            let t = ns as u64;
+            t + ((t as f64) < ns) as u64
+        };
+        Some(SimTime(self.last.0.saturating_add(whole)))
     }
 
     /// Removes and returns one burst that is complete at `now` (call [`Self::advance`] first).
@@ -155,11 +164,12 @@ impl ProcessorSharing {
 }
 
 /// Per-thread progress rate with `n` runnable threads.
+#[inline]
 pub fn rate(cores: f64, speed: f64, kappa: f64, n: usize) -> f64 {
-    if n == 0 {
-        return speed;
-    }
     let n = n as f64;
+    if n <= cores {
+        return speed; // every runnable thread has a core of its own
+    }
     let share = (cores / n).min(1.0);
     let eta = 1.0 / (1.0 + kappa * ((n - cores).max(0.0) / cores));
     speed * share * eta

@@ -47,12 +47,7 @@ pub fn erlang_c(servers: u32, arrival_rate: f64, service_rate: f64) -> Option<Er
     let top = term * c / (c - a);
     let p_wait = top / (sum + top);
     let wq_s = p_wait / (c * service_rate - arrival_rate);
-    Some(ErlangC {
-        p_wait,
-        wq_s,
-        w_s: wq_s + 1.0 / service_rate,
-        rho,
-    })
+    Some(ErlangC { p_wait, wq_s, w_s: wq_s + 1.0 / service_rate, rho })
 }
 
 #[cfg(test)]

@@ -55,12 +55,7 @@ pub struct LoadBalancer {
 impl LoadBalancer {
     /// All `n` hosts start in rotation.
     pub fn new(cfg: ProbeConfig, n: usize) -> LoadBalancer {
-        let hosts = (0..n)
-            .map(|_| HostView {
-                in_rotation: true,
-                ..HostView::default()
-            })
-            .collect();
+        let hosts = (0..n).map(|_| HostView { in_rotation: true, ..HostView::default() }).collect();
         LoadBalancer { cfg, hosts }
     }
 
@@ -71,12 +66,7 @@ impl LoadBalancer {
 
     /// The `k`-th host in rotation (k < in_rotation()).
     pub fn nth_in_rotation(&self, k: usize) -> Option<usize> {
-        self.hosts
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| h.in_rotation)
-            .nth(k)
-            .map(|(i, _)| i)
+        self.hosts.iter().enumerate().filter(|(_, h)| h.in_rotation).nth(k).map(|(i, _)| i)
     }
 
     /// Records a probe's outcome for `host` and applies the thresholds.

@@ -71,12 +71,7 @@ pub fn world(servers: u32, arrival_rate: f64, service_rate: f64, customers: Opti
 /// Runs `cfg.customers` customers through the queue and summarises them.
 pub fn simulate(cfg: &MmcConfig) -> MmcSummary {
     let mut sim = Simulation::new(
-        world(
-            cfg.servers,
-            cfg.arrival_rate,
-            cfg.service_rate,
-            Some(cfg.customers),
-        ),
+        world(cfg.servers, cfg.arrival_rate, cfg.service_rate, Some(cfg.customers)),
         cfg.seed,
     );
     sim.run_to_end();
@@ -87,6 +82,44 @@ pub fn simulate(cfg: &MmcConfig) -> MmcSummary {
         wq_s: s.wait_sum_s / n,
         p_wait: s.waited as f64 / n,
         mean_response_s: s.response_sum_s / s.completed.max(1) as f64,
+        erlang_c: erlang_c(cfg.servers, cfg.arrival_rate, cfg.service_rate),
+    }
+}
+
+/// The same M/M/c queue without the engine: a bare min-heap of the times at which each server
+/// becomes free. FIFO service means each customer starts at max(arrival, earliest free time).
+/// It is the speed floor the engine is measured against (see docs/PERFORMANCE.md) and an
+/// independent check of the engine's statistics. Uses the same random streams as [`simulate`].
+pub fn bare_heap(cfg: &MmcConfig) -> MmcSummary {
+    use crate::rng::{Stream, StreamId};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut arrivals = Stream::new(cfg.seed, StreamId::Arrivals);
+    let mut service = Stream::new(cfg.seed, StreamId::Service);
+    let mut free: BinaryHeap<Reverse<u64>> = (0..cfg.servers.max(1)).map(|_| Reverse(0)).collect();
+    let (mean_gap, mean_service) = (1.0 / cfg.arrival_rate, 1.0 / cfg.service_rate);
+    let warmup = cfg.customers / 10;
+    let (mut t, mut n, mut waited, mut wait_sum, mut resp_sum) = (0u64, 0u64, 0u64, 0.0, 0.0);
+    for i in 0..cfg.customers {
+        t += SimTime::from_secs(arrivals.exp(mean_gap)).0;
+        let Reverse(f) = free.pop().expect("at least one server");
+        let start = t.max(f);
+        let end = start + SimTime::from_secs(service.exp(mean_service)).0;
+        free.push(Reverse(end));
+        if i >= warmup {
+            n += 1;
+            let wait = (start - t) as f64 / 1e9;
+            waited += (start > t) as u64;
+            wait_sum += wait;
+            resp_sum += (end - t) as f64 / 1e9;
+        }
+    }
+    let n_f = n.max(1) as f64;
+    MmcSummary {
+        customers: cfg.customers,
+        wq_s: wait_sum / n_f,
+        p_wait: waited as f64 / n_f,
+        mean_response_s: resp_sum / n_f,
         erlang_c: erlang_c(cfg.servers, cfg.arrival_rate, cfg.service_rate),
     }
 }

@@ -168,10 +168,7 @@ impl Params {
 
     /// The names and values, in the scenario's order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
-        self.names
-            .iter()
-            .map(String::as_str)
-            .zip(self.values.iter().copied())
+        self.names.iter().map(String::as_str).zip(self.values.iter().copied())
     }
 
     /// Sets one value after checking it; on error nothing changes.
@@ -203,35 +200,24 @@ impl Params {
         specs: &[ParamSpec],
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Vec<ParamError> {
-        pairs
-            .into_iter()
-            .filter_map(|(n, v)| self.set_str(specs, n, v).err())
-            .collect()
+        pairs.into_iter().filter_map(|(n, v)| self.set_str(specs, n, v).err()).collect()
     }
 
     /// The assignments that differ from the defaults, for compact URLs.
     pub fn changed<'a>(&'a self, specs: &'a [ParamSpec]) -> impl Iterator<Item = (&'a str, f64)> + 'a {
-        specs
-            .iter()
-            .zip(&self.values)
-            .filter(|(s, v)| **v != s.default)
-            .map(|(s, v)| (s.name, *v))
+        specs.iter().zip(&self.values).filter(|(s, v)| **v != s.default).map(|(s, v)| (s.name, *v))
     }
 }
 
 fn find<'a>(specs: &'a [ParamSpec], name: &str) -> Result<(usize, &'a ParamSpec), ParamError> {
-    specs
-        .iter()
-        .enumerate()
-        .find(|(_, s)| s.name == name)
-        .ok_or_else(|| ParamError {
-            name: name.to_string(),
-            message: format!(
-                "unknown parameter \"{}\"; this scenario has: {}",
-                truncate(name, 32),
-                specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-            ),
-        })
+    specs.iter().enumerate().find(|(_, s)| s.name == name).ok_or_else(|| ParamError {
+        name: name.to_string(),
+        message: format!(
+            "unknown parameter \"{}\"; this scenario has: {}",
+            truncate(name, 32),
+            specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+        ),
+    })
 }
 
 /// Formats a number without trailing zeros: 0.5, 192, 1e-6.
@@ -286,15 +272,9 @@ mod tests {
     #[test]
     fn bad_values_name_the_parameter_and_range_and_keep_the_rest() {
         let mut p = Params::defaults(SPECS);
-        let errs = p.set_many(
-            SPECS,
-            [("servers", "0"), ("rate", "20"), ("rate", "abc"), ("nope", "1")],
-        );
+        let errs = p.set_many(SPECS, [("servers", "0"), ("rate", "20"), ("rate", "abc"), ("nope", "1")]);
         assert_eq!(errs.len(), 3);
-        assert_eq!(
-            errs[0].message,
-            "servers must be an integer from 1 to 64 threads (got 0)"
-        );
+        assert_eq!(errs[0].message, "servers must be an integer from 1 to 64 threads (got 0)");
         assert_eq!(
             errs[1].message,
             "rate must be a number from 0.5 to 100 req/s (got \"abc\", which is not a number)"

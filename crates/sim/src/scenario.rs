@@ -35,17 +35,14 @@ impl Scenario {
 
     /// A preset by name, or an error listing the presets this scenario has.
     pub fn preset(&self, name: &str) -> Result<&'static Preset, ParamError> {
-        self.presets
-            .iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| ParamError {
-                name: "preset".into(),
-                message: format!(
-                    "unknown preset \"{name}\" for {}; presets: {}",
-                    self.name,
-                    self.presets.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
-                ),
-            })
+        self.presets.iter().find(|p| p.name == name).ok_or_else(|| ParamError {
+            name: "preset".into(),
+            message: format!(
+                "unknown preset \"{name}\" for {}; presets: {}",
+                self.name,
+                self.presets.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+            ),
+        })
     }
 
     /// Starts a run. `params` must come from this scenario (they are valid by construction).

@@ -25,11 +25,7 @@ pub struct Series {
 impl Series {
     /// An empty series with these columns (`time_s` is added in front).
     pub fn new(columns: Vec<Column>) -> Series {
-        let mut all = vec![Column {
-            name: "time_s".into(),
-            label: "Time".into(),
-            unit: "s".into(),
-        }];
+        let mut all = vec![Column { name: "time_s".into(), label: "Time".into(), unit: "s".into() }];
         all.extend(columns);
         let data = vec![Vec::new(); all.len()];
         Series { columns: all, data }
@@ -55,10 +51,7 @@ impl Series {
 
     /// The values of a column by name.
     pub fn column(&self, name: &str) -> Option<&[f64]> {
-        self.columns
-            .iter()
-            .position(|c| c.name == name)
-            .map(|i| self.data[i].as_slice())
+        self.columns.iter().position(|c| c.name == name).map(|i| self.data[i].as_slice())
     }
 
     /// The time column [s].
@@ -69,12 +62,7 @@ impl Series {
     /// CSV with a header line; `time_s` first. Numbers use Rust's shortest round-trip formatting,
     /// so the text is identical wherever the numbers are.
     pub fn to_csv(&self) -> String {
-        let mut out = self
-            .columns
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+        let mut out = self.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(",");
         out.push('\n');
         for r in 0..self.len() {
             for (c, col) in self.data.iter().enumerate() {

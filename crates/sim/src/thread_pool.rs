@@ -63,12 +63,7 @@ impl PoolConfig {
 
     /// Exactly `c` threads, always there.
     pub fn fixed(c: u32) -> PoolConfig {
-        PoolConfig {
-            max: c,
-            fixed: true,
-            hill_climbing: false,
-            ..PoolConfig::clr(c, c)
-        }
+        PoolConfig { max: c, fixed: true, hill_climbing: false, ..PoolConfig::clr(c, c) }
     }
 }
 
@@ -293,10 +288,7 @@ mod tests {
 
     #[test]
     fn minimum_threads_come_at_once_then_the_gate_throttles() {
-        let mut p = ThreadPool::new(PoolConfig {
-            hill_climbing: false,
-            ..PoolConfig::clr(4, 4)
-        });
+        let mut p = ThreadPool::new(PoolConfig { hill_climbing: false, ..PoolConfig::clr(4, 4) });
         let t0 = SimTime::ZERO;
         for _ in 0..4 {
             assert!(p.try_take(t0));
@@ -318,10 +310,7 @@ mod tests {
 
     #[test]
     fn idle_threads_above_minimum_retire_after_20_s() {
-        let mut p = ThreadPool::new(PoolConfig {
-            hill_climbing: false,
-            ..PoolConfig::clr(1, 1)
-        });
+        let mut p = ThreadPool::new(PoolConfig { hill_climbing: false, ..PoolConfig::clr(1, 1) });
         assert!(p.try_take(SimTime::ZERO));
         p.inject(SimTime::ZERO, Injection::Starvation);
         assert!(!p.finish(SimTime::from_secs(1.0), false));
@@ -337,10 +326,7 @@ mod tests {
 
     #[test]
     fn net6_injects_cores_at_once_then_with_growing_delay() {
-        let mut p = ThreadPool::new(PoolConfig {
-            net6: true,
-            ..PoolConfig::clr(2, 2)
-        });
+        let mut p = ThreadPool::new(PoolConfig { net6: true, ..PoolConfig::clr(2, 2) });
         for _ in 0..2 {
             p.try_take(SimTime::ZERO);
             p.set_blocked(true);

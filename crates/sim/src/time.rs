@@ -55,8 +55,10 @@ impl Dur {
     pub const MAX: Dur = Dur(u64::MAX);
 
     /// In seconds.
+    /// (A multiplication, not a division: spans are summed on hot paths, where a division's
+    /// latency shows. `SimTime::secs` divides, so printed instants are exact.)
     pub fn secs(self) -> f64 {
-        self.0 as f64 / 1e9
+        self.0 as f64 * 1e-9
     }
 }
 

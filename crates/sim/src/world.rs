@@ -13,8 +13,14 @@
 //! second pool thread → `cpu_after` → response. Probes are requests too, unless they bypass.
 //!
 //! A run is determined by its configuration and seed: every random draw comes from a named
-//! stream (see [`crate::rng`]), time is integer nanoseconds, and ties between events at the same
-//! instant are broken by the order in which they were scheduled.
+//! stream (see [`crate::rng`]) and time is integer nanoseconds.
+//!
+//! The two most frequent kinds of event, each source's next arrival and each host's next CPU
+//! completion, are not kept in the event heap: there is only ever one of each per source or
+//! host, so the loop keeps them as plain times and takes the earliest of (heap top, hosts,
+//! sources). That halves the heap traffic and leaves no stale completions to skip when
+//! processor sharing reschedules. Ties at one instant go: heap events (in the order they were
+//! scheduled), then hosts by index, then sources by index.
 
 use crate::clients::{Dist, OpenLoopSource, RequestShape, Target};
 use crate::cpu::ProcessorSharing;
@@ -30,10 +36,6 @@ use std::collections::{BinaryHeap, VecDeque};
 /// Something that happens at an instant.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 enum Ev {
-    /// The next arrival of source `.0` (stale unless `.1` is the source's generation).
-    Arrival(u16, u32),
-    /// The next burst completion on host `.0` (stale unless `.1` is the host's CPU generation).
-    CpuDone(u16, u32),
     /// An outbound call of request `.0` (generation `.1`) returns.
     IoDone(u32, u32),
     /// The gate thread of process `.0` wakes.
@@ -55,8 +57,11 @@ enum Ev {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Entry {
     at: SimTime,
-    seq: u64,
     ev: Ev,
+    /// Tie-break among events at the same instant: the order they were scheduled in. It only
+    /// matters between events at one instant, so wrapping after 2³² events is harmless; u32
+    /// keeps an entry at 24 bytes, which the heap moves around a lot.
+    seq: u32,
 }
 impl PartialEq for Entry {
     fn eq(&self, o: &Self) -> bool {
@@ -172,8 +177,8 @@ pub struct ProcessConfig {
 struct Host {
     cpu: ProcessorSharing,
     procs: Vec<u16>,
-    gen: u32,
-    scheduled: Option<SimTime>,
+    /// When the next burst completes ([`SimTime::NEVER`] if idle).
+    next: SimTime,
     sample_busy: f64,
 }
 
@@ -260,6 +265,14 @@ pub struct ProcessStats {
     pub cpu_demand_s: f64,
 }
 
+/// Where the next event is.
+#[derive(Clone, Copy, Debug)]
+enum Next {
+    Heap,
+    Cpu(usize),
+    Arrival(usize),
+}
+
 const PHASE_BEFORE: u32 = 0;
 const PHASE_CONT: u32 = 1;
 const PHASE_AFTER: u32 = 2;
@@ -270,13 +283,14 @@ const PHASE_AFTER: u32 = 2;
 pub struct Simulation {
     now: SimTime,
     end: SimTime,
-    seq: u64,
+    seq: u32,
     events: BinaryHeap<Reverse<Entry>>,
     hosts: Vec<Host>,
     procs: Vec<Process>,
     lb: Option<LoadBalancer>,
     sources: Vec<OpenLoopSource>,
-    source_gen: Vec<u32>,
+    /// Each source's next arrival ([`SimTime::NEVER`] when done or paused).
+    source_next: Vec<SimTime>,
     reqs: Vec<Request>,
     free: Vec<u32>,
     rng_arrivals: Stream,
@@ -304,8 +318,7 @@ impl Simulation {
             .map(|&c| Host {
                 cpu: ProcessorSharing::new(c, cfg.kappa),
                 procs: vec![],
-                gen: 0,
-                scheduled: None,
+                next: SimTime::NEVER,
                 sample_busy: 0.0,
             })
             .collect();
@@ -345,7 +358,7 @@ impl Simulation {
             hosts,
             procs,
             lb: cfg.balancer.map(|p| LoadBalancer::new(p, n_hosts)),
-            source_gen: vec![0; cfg.sources.len()],
+            source_next: vec![SimTime::NEVER; cfg.sources.len()],
             sources: cfg.sources,
             reqs: Vec::new(),
             free: Vec::new(),
@@ -405,48 +418,39 @@ impl Simulation {
 
     /// Whether the run has reached its end or has nothing left to do.
     pub fn is_done(&self) -> bool {
-        self.now >= self.end || self.events.is_empty()
+        self.now >= self.end || self.next_at().0 == SimTime::NEVER
     }
 
     /// Advances simulated time to `t_s` (clamped to the end of the run).
     pub fn run_until(&mut self, t_s: f64) {
         let t = SimTime::from_secs(t_s).min(self.end);
-        while let Some(Reverse(e)) = self.events.peek() {
-            if e.at > t {
+        loop {
+            let (at, next) = self.next_at();
+            if at > t || at == SimTime::NEVER {
                 break;
             }
-            self.step();
+            self.step(at, next);
         }
         self.now = self.now.max(t);
     }
 
     /// Runs to the end.
     pub fn run_to_end(&mut self) {
-        let end = self.end;
-        while let Some(Reverse(e)) = self.events.peek() {
-            if e.at > end {
-                break;
-            }
-            self.step();
-        }
-        if end != SimTime::NEVER {
-            self.now = self.now.max(end);
-        }
+        while !self.step_events(u64::MAX) {}
     }
 
     /// Handles at most `max_events` events; returns true when the run is done. Lets a caller
     /// bound the work done per slice by events rather than by simulated time.
     pub fn step_events(&mut self, max_events: u64) -> bool {
         for _ in 0..max_events {
-            match self.events.peek() {
-                Some(Reverse(e)) if e.at <= self.end => self.step(),
-                _ => {
-                    if self.end != SimTime::NEVER {
-                        self.now = self.now.max(self.end);
-                    }
-                    return true;
+            let (at, next) = self.next_at();
+            if at > self.end || at == SimTime::NEVER {
+                if self.end != SimTime::NEVER {
+                    self.now = self.now.max(self.end);
                 }
+                return true;
             }
+            self.step(at, next);
         }
         self.is_done()
     }
@@ -474,11 +478,7 @@ impl Simulation {
         ProcessStats {
             mean_in_system: if t > 0.0 { area / t } else { 0.0 },
             completed: pr.completed,
-            mean_response_s: if pr.completed > 0 {
-                pr.response_sum_s / pr.completed as f64
-            } else {
-                0.0
-            },
+            mean_response_s: if pr.completed > 0 { pr.response_sum_s / pr.completed as f64 } else { 0.0 },
             cpu_demand_s: pr.cpu_demand_s,
         }
     }
@@ -492,10 +492,7 @@ impl Simulation {
     /// Client requests admitted and not yet answered, counted from the request table itself
     /// (for checking conservation against [`Totals`]).
     pub fn live_client_requests(&self) -> u64 {
-        self.reqs
-            .iter()
-            .filter(|r| r.live && r.kind == Kind::Normal)
-            .count() as u64
+        self.reqs.iter().filter(|r| r.live && r.kind == Kind::Normal).count() as u64
     }
 
     /// Threads that exist in process `p`.
@@ -515,31 +512,41 @@ impl Simulation {
 
     // ---- event loop ---------------------------------------------------------------------
 
+    #[inline]
     fn schedule(&mut self, at: SimTime, ev: Ev) {
-        self.seq += 1;
-        self.events.push(Reverse(Entry {
-            at,
-            seq: self.seq,
-            ev,
-        }));
+        self.seq = self.seq.wrapping_add(1);
+        self.events.push(Reverse(Entry { at, seq: self.seq, ev }));
     }
 
-    fn step(&mut self) {
-        let Some(Reverse(e)) = self.events.pop() else {
-            return;
+    /// The earliest pending event: its time and where it is.
+    #[inline]
+    fn next_at(&self) -> (SimTime, Next) {
+        let mut at = self.events.peek().map_or(SimTime::NEVER, |Reverse(e)| e.at);
+        let mut next = Next::Heap;
+        for (h, host) in self.hosts.iter().enumerate() {
+            if host.next < at {
+                (at, next) = (host.next, Next::Cpu(h));
+            }
+        }
+        for (s, &t) in self.source_next.iter().enumerate() {
+            if t < at {
+                (at, next) = (t, Next::Arrival(s));
+            }
+        }
+        (at, next)
+    }
+
+    fn step(&mut self, at: SimTime, next: Next) {
+        self.now = at;
+        let ev = match next {
+            Next::Cpu(h) => return self.on_cpu_done(h),
+            Next::Arrival(s) => return self.on_arrival(s),
+            Next::Heap => match self.events.pop() {
+                Some(Reverse(e)) => e.ev,
+                None => return,
+            },
         };
-        self.now = e.at;
-        match e.ev {
-            Ev::Arrival(s, gen) => {
-                if self.source_gen[s as usize] == gen {
-                    self.on_arrival(s as usize)
-                }
-            }
-            Ev::CpuDone(h, gen) => {
-                if self.hosts[h as usize].gen == gen {
-                    self.on_cpu_done(h as usize)
-                }
-            }
+        match ev {
             Ev::IoDone(r, gen) => {
                 if self.reqs[r as usize].gen == gen && self.reqs[r as usize].live {
                     self.on_io_done(r)
@@ -548,10 +555,7 @@ impl Simulation {
             Ev::Gate(p) => self.on_gate(p as usize),
             Ev::Blocking(p) => {
                 self.procs[p as usize].pool.coop_pending = false;
-                if self.procs[p as usize]
-                    .pool
-                    .blocking_injection(self.procs[p as usize].work.len())
-                    .is_some()
+                if self.procs[p as usize].pool.blocking_injection(self.procs[p as usize].work.len()).is_some()
                 {
                     self.inject(p as usize, Injection::Blocking);
                 }
@@ -575,11 +579,12 @@ impl Simulation {
         }
     }
 
+    #[inline]
     fn schedule_arrival(&mut self, s: usize) {
-        if let Some(gap) = self.sources[s].next_gap(&mut self.rng_arrivals) {
-            let at = self.now + Dur::from_secs(gap);
-            self.schedule(at, Ev::Arrival(s as u16, self.source_gen[s]));
-        }
+        self.source_next[s] = match self.sources[s].next_gap(&mut self.rng_arrivals) {
+            Some(gap) => self.now + Dur::from_secs(gap),
+            None => SimTime::NEVER,
+        };
     }
 
     fn on_arrival(&mut self, s: usize) {
@@ -669,6 +674,7 @@ impl Simulation {
     }
 
     /// Hands a work item (request start `r<<1`, continuation `r<<1|1`) to the pool.
+    #[inline]
     fn submit(&mut self, p: usize, work: u32) {
         if self.procs[p].pool.try_take(self.now) {
             self.run_work(p, work);
@@ -682,6 +688,7 @@ impl Simulation {
     }
 
     /// A thread (already counted busy) starts a work item.
+    #[inline]
     fn run_work(&mut self, p: usize, work: u32) {
         let r = work >> 1;
         let req = &self.reqs[r as usize];
@@ -712,25 +719,18 @@ impl Simulation {
             return;
         }
         let h = self.procs[p].host as usize;
-        self.hosts[h].cpu.start(self.now, work_s, r << 2 | phase);
-        self.resched_cpu(h);
-    }
-
-    fn resched_cpu(&mut self, h: usize) {
-        let next = self.hosts[h].cpu.next_completion();
-        if next != self.hosts[h].scheduled {
-            let host = &mut self.hosts[h];
-            host.gen = host.gen.wrapping_add(1);
-            host.scheduled = next;
-            let gen = host.gen;
-            if let Some(at) = next {
-                self.schedule(at, Ev::CpuDone(h as u16, gen));
-            }
+        if self.hosts[h].cpu.start(self.now, work_s, r << 2 | phase) {
+            self.resched_cpu(h);
         }
     }
 
+    #[inline]
+    fn resched_cpu(&mut self, h: usize) {
+        let host = &mut self.hosts[h];
+        host.next = host.cpu.next_completion().unwrap_or(SimTime::NEVER);
+    }
+
     fn on_cpu_done(&mut self, h: usize) {
-        self.hosts[h].scheduled = None;
         self.hosts[h].cpu.advance(self.now);
         while let Some(tag) = self.hosts[h].cpu.pop_done() {
             self.burst_done(tag >> 2, tag & 3);
@@ -820,6 +820,7 @@ impl Simulation {
     }
 
     /// A thread finished its work item: it takes the next queued item or goes idle.
+    #[inline]
     fn thread_free(&mut self, p: usize) {
         let pr = &mut self.procs[p];
         let next = pr.work.pop_front();
@@ -844,6 +845,9 @@ impl Simulation {
     }
 
     fn check_blocking(&mut self, p: usize) {
+        if !self.procs[p].pool.cfg.net6 {
+            return;
+        }
         loop {
             let queued = self.procs[p].work.len();
             match self.procs[p].pool.blocking_injection(queued) {
@@ -893,15 +897,9 @@ impl Simulation {
         self.schedule(self.now + timeout, Ev::ProbeTimeout(h as u16, no));
         let p = self.hosts[h].procs[0] as usize;
         let shape = RequestShape::cpu_only(Dist::Const(cpu_s));
-        if self
-            .admit(p, Kind::Probe { host: h as u16, no }, &shape, 0)
-            .is_none()
-        {
+        if self.admit(p, Kind::Probe { host: h as u16, no }, &shape, 0).is_none() {
             // A 503 fails at once; charted at the timeout, like any failed probe.
-            self.lb
-                .as_mut()
-                .expect("checked")
-                .record(h, false, timeout.secs());
+            self.lb.as_mut().expect("checked").record(h, false, timeout.secs());
         }
     }
 
@@ -915,8 +913,7 @@ impl Simulation {
             Action::SetRate { source, rate } => {
                 let s = source as usize;
                 self.sources[s].rate = rate;
-                self.source_gen[s] = self.source_gen[s].wrapping_add(1);
-                self.schedule_arrival(s);
+                self.schedule_arrival(s); // memoryless: a fresh gap from now
             }
         }
     }
@@ -973,21 +970,13 @@ impl Simulation {
             }
             Metric::InRotation => self.lb.as_ref().map_or(self.hosts.len(), |lb| lb.in_rotation()) as f64,
             Metric::HostIn(h) => self.host_in_rotation(h as usize) as u8 as f64,
-            Metric::ProbeLatency(h) => self
-                .lb
-                .as_ref()
-                .map_or(0.0, |lb| lb.hosts[h as usize].last_probe_s),
+            Metric::ProbeLatency(h) => self.lb.as_ref().map_or(0.0, |lb| lb.hosts[h as usize].last_probe_s),
             Metric::OthersQueue(h) => {
-                let others: Vec<usize> = (0..self.procs.len())
-                    .filter(|&p| self.procs[p].host != h)
-                    .collect();
+                let others: Vec<usize> = (0..self.procs.len()).filter(|&p| self.procs[p].host != h).collect();
                 if others.is_empty() {
                     0.0
                 } else {
-                    others
-                        .iter()
-                        .map(|&p| self.metric(Metric::Queue(p as u16), dt))
-                        .sum::<f64>()
+                    others.iter().map(|&p| self.metric(Metric::Queue(p as u16), dt)).sum::<f64>()
                         / others.len() as f64
                 }
             }
@@ -999,6 +988,7 @@ impl Simulation {
 }
 
 impl Process {
+    #[inline]
     fn add_in_system(&mut self, now: SimTime, delta: i32) {
         self.area += self.requests_current as f64 * (now - self.area_at).secs();
         self.area_at = now;

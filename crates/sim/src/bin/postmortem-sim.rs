@@ -4,7 +4,7 @@
 //! stderr naming the flag and the allowed range, and exit status 2. Never a panic or a backtrace.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use postmortem_sim::mmc::{simulate, MmcConfig};
+use postmortem_sim::mmc::{bare_heap, simulate, MmcConfig};
 use postmortem_sim::params::{ParamError, Params};
 use postmortem_sim::scenario::{self, Scenario};
 use serde_json::{json, Map, Value};
@@ -42,6 +42,10 @@ enum Command {
         /// Seed of the run
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// `world`: the full engine (process, thread pool, CPU); `bare-heap`: a heap of server
+        /// free times, the speed floor the engine is benchmarked against
+        #[arg(long, value_enum, default_value = "world")]
+        engine: Engine,
     },
     /// Run a scenario and print its sampled series.
     Run {
@@ -78,6 +82,12 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum Engine {
+    World,
+    BareHeap,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Csv,
     Json,
@@ -86,9 +96,7 @@ enum Format {
 fn positive(flag: &'static str, max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
     move |s: &str| match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= max => Ok(v),
-        _ => Err(format!(
-            "{flag} must be a number greater than 0 and at most {max}"
-        )),
+        _ => Err(format!("{flag} must be a number greater than 0 and at most {max}")),
     }
 }
 
@@ -106,10 +114,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind::*;
-            if matches!(
-                e.kind(),
-                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
+            if matches!(e.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
                 let _ = e.print();
                 return if e.kind() == DisplayHelpOnMissingArgumentOrSubcommand {
                     ExitCode::from(2)
@@ -118,11 +123,7 @@ fn main() -> ExitCode {
                 };
             }
             let text = e.to_string();
-            let line = text
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
+            let line = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
             eprintln!("postmortem-sim: {line}");
             return ExitCode::from(2);
         }
@@ -147,24 +148,16 @@ fn find(name: &str) -> Result<&'static Scenario, Usage> {
 
 fn execute(cmd: Command) -> Result<String, Usage> {
     Ok(match cmd {
-        Command::Mmc {
-            servers,
-            arrival_rate,
-            service_rate,
-            customers,
-            seed,
-        } => {
-            let cfg = MmcConfig {
-                servers,
-                arrival_rate,
-                service_rate,
-                customers,
-                seed,
-            };
+        Command::Mmc { servers, arrival_rate, service_rate, customers, seed, engine } => {
+            let cfg = MmcConfig { servers, arrival_rate, service_rate, customers, seed };
             let start = Instant::now();
-            let s = simulate(&cfg);
+            let s = match engine {
+                Engine::World => simulate(&cfg),
+                Engine::BareHeap => bare_heap(&cfg),
+            };
             let seconds = start.elapsed().as_secs_f64();
             let out = json!({
+                "engine": match engine { Engine::World => "world", Engine::BareHeap => "bare-heap" },
                 "servers": servers,
                 "arrival_rate": arrival_rate,
                 "service_rate": service_rate,
@@ -180,14 +173,7 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             });
             format!("{out}\n")
         }
-        Command::Run {
-            scenario,
-            preset,
-            set,
-            seed,
-            sample_s,
-            format,
-        } => {
+        Command::Run { scenario, preset, set, seed, sample_s, format } => {
             let sc = find(&scenario)?;
             let mut params = sc.defaults();
             if let Some(p) = preset {
@@ -248,17 +234,10 @@ fn execute(cmd: Command) -> Result<String, Usage> {
 fn run_json(sc: &Scenario, params: &Params, seed: u64, sim: &postmortem_sim::Simulation) -> Value {
     let series = sim.series();
     let p: Map<String, Value> = params.iter().map(|(n, v)| (n.to_string(), json!(v))).collect();
-    let columns: Vec<Value> = series
-        .columns
-        .iter()
-        .map(|c| json!({"name": c.name, "label": c.label, "unit": c.unit}))
-        .collect();
-    let data: Map<String, Value> = series
-        .columns
-        .iter()
-        .zip(&series.data)
-        .map(|(c, d)| (c.name.clone(), json!(d)))
-        .collect();
+    let columns: Vec<Value> =
+        series.columns.iter().map(|c| json!({"name": c.name, "label": c.label, "unit": c.unit})).collect();
+    let data: Map<String, Value> =
+        series.columns.iter().zip(&series.data).map(|(c, d)| (c.name.clone(), json!(d))).collect();
     json!({
         "scenario": sc.name,
         "seed": seed,

@@ -292,18 +292,7 @@ pub const PROBE_PARAMS: &[ParamSpec] = &[
         Illustrative,
         "Hosts behind the load balancer, each with one worker process"
     ),
-    p!(
-        "cores",
-        "CPU cores per host",
-        "cores",
-        4.0,
-        1.0,
-        32.0,
-        1.0,
-        true,
-        Illustrative,
-        "Cores of each host"
-    ),
+    p!("cores", "CPU cores per host", "cores", 4.0, 1.0, 32.0, 1.0, true, Illustrative, "Cores of each host"),
     p!(
         "arrival_rate",
         "Request rate",

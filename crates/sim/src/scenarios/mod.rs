@@ -41,11 +41,7 @@ pub(crate) static CATALOG: &[Scenario] = &[
 ];
 
 fn col(name: &str, label: &str, unit: &str) -> Column {
-    Column {
-        name: name.into(),
-        label: label.into(),
-        unit: unit.into(),
-    }
+    Column { name: name.into(), label: label.into(), unit: unit.into() }
 }
 
 fn sampling(p: &Params, cols: Vec<(Column, Metric)>) -> Option<(Dur, Vec<(Column, Metric)>)> {
@@ -53,12 +49,8 @@ fn sampling(p: &Params, cols: Vec<(Column, Metric)>) -> Option<(Dur, Vec<(Column
 }
 
 fn build_mmc(p: &Params, seed: u64) -> Simulation {
-    let mut w = crate::mmc::world(
-        p.get("servers") as u32,
-        p.get("arrival_rate"),
-        p.get("service_rate"),
-        None,
-    );
+    let mut w =
+        crate::mmc::world(p.get("servers") as u32, p.get("arrival_rate"), p.get("service_rate"), None);
     w.end = SimTime::from_secs(p.get("duration_s"));
     w.sampling = sampling(
         p,
@@ -82,12 +74,7 @@ fn build_staircase(p: &Params, seed: u64) -> Simulation {
     let w = WorldConfig {
         host_cores: vec![cores],
         kappa: 0.0,
-        processes: vec![ProcessConfig {
-            host: 0,
-            pool,
-            queue_limit: 5000,
-            max_executing: None,
-        }],
+        processes: vec![ProcessConfig { host: 0, pool, queue_limit: 5000, max_executing: None }],
         balancer: None,
         sources: vec![OpenLoopSource {
             rate: p.get("arrival_rate"),
@@ -110,15 +97,9 @@ fn build_staircase(p: &Params, seed: u64) -> Simulation {
                 (col("threads", "Threads", "threads"), Metric::Threads(0)),
                 (col("busy", "Busy threads", "threads"), Metric::Busy(0)),
                 (col("blocked", "Blocked threads", "threads"), Metric::Blocked(0)),
-                (
-                    col("queue", "Requests waiting for a thread", "requests"),
-                    Metric::Queue(0),
-                ),
+                (col("queue", "Requests waiting for a thread", "requests"), Metric::Queue(0)),
                 (col("cpu_pct", "CPU", "%"), Metric::CpuPct(0)),
-                (
-                    col("injected", "Threads injected above MinWorker", "threads"),
-                    Metric::Injected(0),
-                ),
+                (col("injected", "Threads injected above MinWorker", "threads"), Metric::Injected(0)),
             ],
         ),
         end: SimTime::from_secs(p.get("duration_s")),
@@ -133,10 +114,7 @@ fn build_probe(p: &Params, seed: u64) -> Simulation {
     let processes = (0..hosts)
         .map(|h| ProcessConfig {
             host: h as u16,
-            pool: PoolConfig {
-                hill_climbing: false,
-                ..PoolConfig::clr(100, cores)
-            },
+            pool: PoolConfig { hill_climbing: false, ..PoolConfig::clr(100, cores) },
             queue_limit: p.get("queue_limit") as u32,
             max_executing: None,
         })
@@ -164,10 +142,7 @@ fn build_probe(p: &Params, seed: u64) -> Simulation {
         script: vec![
             (
                 SimTime::from_secs(p.get("slow_start_s")),
-                Action::SetSpeed {
-                    host: 0,
-                    speed: p.get("slow_factor"),
-                },
+                Action::SetSpeed { host: 0, speed: p.get("slow_factor") },
             ),
             (
                 SimTime::from_secs(p.get("slow_end_s").max(p.get("slow_start_s"))),
@@ -177,20 +152,11 @@ fn build_probe(p: &Params, seed: u64) -> Simulation {
         sampling: sampling(
             p,
             vec![
-                (
-                    col("in_rotation", "Hosts in rotation", "hosts"),
-                    Metric::InRotation,
-                ),
+                (col("in_rotation", "Hosts in rotation", "hosts"), Metric::InRotation),
                 (col("host0_in", "Host 0 in rotation", ""), Metric::HostIn(0)),
                 (col("host0_queue", "Host 0 queue", "requests"), Metric::Queue(0)),
-                (
-                    col("host0_probe_s", "Host 0 probe latency", "s"),
-                    Metric::ProbeLatency(0),
-                ),
-                (
-                    col("others_queue", "Other hosts' queue (mean)", "requests"),
-                    Metric::OthersQueue(0),
-                ),
+                (col("host0_probe_s", "Host 0 probe latency", "s"), Metric::ProbeLatency(0)),
+                (col("others_queue", "Other hosts' queue (mean)", "requests"), Metric::OthersQueue(0)),
                 (col("rejected_per_s", "Rejected", "req/s"), Metric::RejectRate),
             ],
         ),

@@ -14,12 +14,7 @@ fn world(end_s: f64) -> WorldConfig {
             // MinWorker well above the ~10 threads in use: with 16, a burst can exhaust the pool
             // and tip the uncapped process into sync-over-async starvation (a metastable state
             // of its own, not what these laws are about).
-            ProcessConfig {
-                host: 0,
-                pool: PoolConfig::clr(64, 4),
-                queue_limit: 5000,
-                max_executing: None,
-            },
+            ProcessConfig { host: 0, pool: PoolConfig::clr(64, 4), queue_limit: 5000, max_executing: None },
             ProcessConfig {
                 host: 0,
                 pool: PoolConfig::clr(16, 4),
@@ -63,11 +58,7 @@ fn littles_law_holds_per_process() {
         let x = s.completed as f64 / t;
         let l = x * s.mean_response_s;
         assert!(s.completed > 250_000);
-        assert!(
-            (s.mean_in_system - l).abs() / l < 0.02,
-            "process {p}: L {} vs X·W {l}",
-            s.mean_in_system
-        );
+        assert!((s.mean_in_system - l).abs() / l < 0.02, "process {p}: L {} vs X·W {l}", s.mean_in_system);
     }
 }
 
@@ -83,10 +74,7 @@ fn utilisation_law_holds() {
     let u_measured = busy / (t * 4.0);
     let u_law = demand / (t * 4.0);
     assert!(u_measured > 0.3, "the test needs a busy CPU: {u_measured}");
-    assert!(
-        (u_measured - u_law).abs() / u_law < 0.01,
-        "U {u_measured} vs X·S {u_law}"
-    );
+    assert!((u_measured - u_law).abs() / u_law < 0.01, "U {u_measured} vs X·S {u_law}");
 }
 
 /// Fluid overload: with arrivals above capacity and no rejections, Requests Current grows at

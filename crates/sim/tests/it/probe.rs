@@ -15,18 +15,12 @@ fn a_slowed_host_leaves_rotation_and_returns_after_draining() {
     let t = column(&sim, "time_s");
     let inn = column(&sim, "host0_in");
     let probe = column(&sim, "host0_probe_s");
-    let first_out = t
-        .iter()
-        .zip(&inn)
-        .find(|(_, i)| **i == 0.0)
-        .map(|(t, _)| *t)
-        .expect("host 0 left rotation");
+    let first_out =
+        t.iter().zip(&inn).find(|(_, i)| **i == 0.0).map(|(t, _)| *t).expect("host 0 left rotation");
     assert!(first_out > 60.0, "not before the slowdown: {first_out}");
     // It only left after a probe had failed (waited beyond the 15 s timeout or was refused).
-    let failed_before = t
-        .iter()
-        .zip(&probe)
-        .any(|(tt, pl)| *tt <= first_out && *pl >= p.get("probe_timeout_s"));
+    let failed_before =
+        t.iter().zip(&probe).any(|(tt, pl)| *tt <= first_out && *pl >= p.get("probe_timeout_s"));
     assert!(failed_before, "a failed probe precedes leaving");
     // Back in rotation at the end, and it stays in after the slowdown has been over for a minute.
     for (tt, i) in t.iter().zip(&inn) {

@@ -44,10 +44,7 @@ fn check_scenario(s: &'static Scenario, p: Params, seed: u64) -> Result<(), Test
         prop_assert!(t.timed_out <= t.arrived);
     }
     let series = sim.series();
-    prop_assert!(
-        series.data.iter().flatten().all(|v| v.is_finite()),
-        "non-finite sample"
-    );
+    prop_assert!(series.data.iter().flatten().all(|v| v.is_finite()), "non-finite sample");
     let times = series.time();
     prop_assert!(times.windows(2).all(|w| w[0] < w[1]), "time goes forward");
     Ok(())

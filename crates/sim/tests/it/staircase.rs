@@ -27,10 +27,9 @@ fn blocked_threads_give_an_exact_staircase() {
         assert!(sim.threads(0) <= 192);
     }
     let k0 = k0.expect("starvation injection began within 10 s");
-    assert!(
-        k0 <= 2,
-        "MinWorker is reached within the first second at 400 req/s"
-    );
+    // 192 arrivals at 400 req/s take 0.48 s on average (sd 0.035 s); the first injection comes
+    // at the first tick at least 500 ms after the last dequeue: at 1.0 s or 1.5 s.
+    assert!(k0 <= 3, "first injection at tick {k0}");
     for k in k0..=k0 + 120 {
         sim.run_until(k as f64 * 0.5 + 0.25);
         assert_eq!(sim.threads(0), 192 + 1 + (k - k0) as u32, "tick {k}");
@@ -73,10 +72,5 @@ fn net6_injects_fast() {
     assert!(new.threads(0) >= 192 + 4, "cores at once: {}", new.threads(0));
     old.run_until(10.0);
     new.run_until(10.0);
-    assert!(
-        new.threads(0) >= old.threads(0) + 30,
-        "net6 {} vs netfx {}",
-        new.threads(0),
-        old.threads(0)
-    );
+    assert!(new.threads(0) >= old.threads(0) + 30, "net6 {} vs netfx {}", new.threads(0), old.threads(0));
 }
