@@ -21,7 +21,7 @@ impl Dist {
     pub const ZERO: Dist = Dist::Const(0.0);
 
     /// Draws one value [s].
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut Stream) -> f64 {
         match *self {
             Dist::Const(v) => v,

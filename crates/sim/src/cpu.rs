@@ -141,11 +141,11 @@ impl ProcessorSharing {
         let rate = self.rate();
         let ns = if rate == 1.0 { left * 1e9 } else { left / rate * 1e9 };
         // Round up to whole nanoseconds (by hand: `f64::ceil` is a library call on baseline x86-64).
-        let whole = if ns >= 1.8e19 {
+        let whole = if ns >= 9.0e18 {
             u64::MAX
         } else {
-            let t = ns as u64;
-            t + ((t as f64) < ns) as u64
+            let t = ns as i64; // truncation, then up by one if anything was cut off
+            (t + ((t as f64) < ns) as i64) as u64
         };
         Some(SimTime(self.last.0.saturating_add(whole)))
     }

@@ -27,7 +27,8 @@ pub struct ErlangC {
 /// assert!((e.p_wait - 0.2706).abs() < 1e-4);
 /// ```
 pub fn erlang_c(servers: u32, arrival_rate: f64, service_rate: f64) -> Option<ErlangC> {
-    if servers == 0 || !(arrival_rate > 0.0) || !(service_rate > 0.0) {
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    if servers == 0 || !positive(arrival_rate) || !positive(service_rate) {
         return None;
     }
     let c = servers as f64;

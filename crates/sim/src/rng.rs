@@ -63,7 +63,7 @@ impl Stream {
     }
 
     /// Exponential with the given mean.
-    #[inline]
+    #[inline(always)]
     pub fn exp(&mut self, mean: f64) -> f64 {
         -mean * libm::log(self.uniform_open0())
     }
