@@ -52,7 +52,6 @@ pub struct ProcessorSharing {
     heap: BinaryHeap<Reverse<Burst>>,
     seq: u64,
     busy_core_s: f64,
-    work_done_s: f64,
 }
 
 impl ProcessorSharing {
@@ -67,7 +66,6 @@ impl ProcessorSharing {
             heap: BinaryHeap::new(),
             seq: 0,
             busy_core_s: 0.0,
-            work_done_s: 0.0,
         }
     }
 
@@ -91,11 +89,6 @@ impl ProcessorSharing {
         self.busy_core_s
     }
 
-    /// Useful CPU seconds delivered to bursts since the start.
-    pub fn work_done_s(&self) -> f64 {
-        self.work_done_s
-    }
-
     /// Brings the virtual clock up to `now`.
     pub fn advance(&mut self, now: SimTime) {
         if now <= self.last {
@@ -107,7 +100,6 @@ impl ProcessorSharing {
             let r = self.rate();
             self.v += r * dt;
             self.busy_core_s += (n as f64).min(self.cores) * dt;
-            self.work_done_s += r * n as f64 * dt;
         }
         self.last = now;
     }
@@ -202,7 +194,6 @@ mod tests {
         assert!((done[0].0 - 2.0).abs() < 1e-8 && done[0].1 == 1);
         assert!((done[1].0 - 3.0).abs() < 1e-8 && done[1].1 == 2);
         assert!((cpu.busy_core_s() - 3.0).abs() < 1e-8);
-        assert!((cpu.work_done_s() - 3.0).abs() < 1e-8);
     }
 
     #[test]

@@ -65,7 +65,32 @@ impl Stream {
     /// Exponential with the given mean.
     #[inline(always)]
     pub fn exp(&mut self, mean: f64) -> f64 {
-        -mean * libm::log(self.uniform_open0())
+        mean * self.exp1()
+    }
+
+    /// Standard exponential (mean 1) by the ziggurat method (Marsaglia and Tsang, 2000): 256
+    /// layers of equal area under e^-x; a draw lands inside a layer's rectangle, wholly under the
+    /// curve, 98.9 % of the time and costs one multiplication and a comparison. The rest fall
+    /// in a wedge (tested against `libm::exp`) or in the tail beyond the last layer (sampled
+    /// exactly as R − ln U). The tables come from `libm` too, so draws are identical natively
+    /// and in wasm.
+    #[inline]
+    pub fn exp1(&mut self) -> f64 {
+        let z = ziggurat();
+        loop {
+            let u = self.rng.next_u64();
+            let i = (u & 0xff) as usize;
+            let x = ((u >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) * z.x[i];
+            if x < z.x[i + 1] {
+                return x;
+            }
+            if i == 0 {
+                return ZIG_R - libm::log(self.uniform_open0());
+            }
+            if z.f[i] + self.uniform() * (z.f[i + 1] - z.f[i]) < libm::exp(-x) {
+                return x;
+            }
+        }
     }
 
     /// Standard normal (Box–Muller, libm only).
@@ -95,6 +120,35 @@ impl Stream {
     }
 }
 
+/// Start of the tail of the 256-layer exponential ziggurat.
+const ZIG_R: f64 = 7.697_117_470_131_05;
+/// Area of each layer.
+const ZIG_V: f64 = 3.949_659_822_581_557e-3;
+
+struct Ziggurat {
+    /// Right edges: `x[0] = V / e^-R` (the base layer as one wide rectangle), `x[1] = R`, …, `x[256] = 0`.
+    x: [f64; 257],
+    /// `f[i] = e^-x[i]`.
+    f: [f64; 257],
+}
+
+fn ziggurat() -> &'static Ziggurat {
+    static TABLES: std::sync::OnceLock<Ziggurat> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut x = [0.0; 257];
+        let mut f = [0.0; 257];
+        x[0] = ZIG_V / libm::exp(-ZIG_R);
+        x[1] = ZIG_R;
+        for i in 1..256 {
+            f[i] = libm::exp(-x[i]);
+            x[i + 1] = if i + 1 == 256 { 0.0 } else { -libm::log(ZIG_V / x[i] + f[i]) };
+        }
+        f[0] = libm::exp(-x[0]);
+        f[256] = 1.0;
+        Ziggurat { x, f }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +176,35 @@ mod tests {
         let mean = (0..n).map(|_| s.exp(0.25)).sum::<f64>() / n as f64;
         // Standard error 0.25/sqrt(n) ≈ 5.6e-4; allow 5 sigma.
         assert!((mean - 0.25).abs() < 2.8e-3, "{mean}");
+    }
+
+    /// Kolmogorov–Smirnov against 1 − e^-x: D·√n below 1.63 (1 % level) for 200 k draws, and the
+    /// tail beyond the ziggurat's last layer is as heavy as it should be.
+    #[test]
+    fn ziggurat_exponential_has_the_right_distribution() {
+        let mut s = Stream::new(3, StreamId::Service);
+        let n = 200_000;
+        let mut xs: Vec<f64> = (0..n).map(|_| s.exp1()).collect();
+        xs.sort_by(f64::total_cmp);
+        let d = xs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let cdf = 1.0 - libm::exp(-x);
+                (cdf - i as f64 / n as f64).abs().max(((i + 1) as f64 / n as f64 - cdf).abs())
+            })
+            .fold(0.0, f64::max);
+        assert!(d * (n as f64).sqrt() < 1.63, "KS D = {d}");
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+        assert!((mean - 1.0).abs() < 0.012 && (var - 1.0).abs() < 0.03, "mean {mean} var {var}");
+        // P(X > 8) = e^-8 ≈ 3.35e-4: about 67 of 200 k, all from the tail branch.
+        let tail = xs.iter().filter(|x| **x > 8.0).count();
+        assert!((35..=105).contains(&tail), "tail {tail}");
+        let z = ziggurat();
+        // The layers close: one more step of the recurrence from the last layer lands on 0.
+        let closure = -libm::log(ZIG_V / z.x[255] + z.f[255]);
+        assert!(closure.abs() < 1e-9, "the recurrence ends at {closure}, not 0");
     }
 
     #[test]

@@ -17,7 +17,6 @@
 
 use crate::time::{Dur, SimTime};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// Settings of one pool.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -88,8 +87,9 @@ pub struct ThreadPool {
     existing: u32,
     busy: u32,
     blocked: u32,
-    /// When each idle thread went idle; most recent at the back (reused first).
-    idle_since: VecDeque<SimTime>,
+    /// When each idle thread went idle, oldest first; the most recent (at the back) is reused
+    /// first, the oldest retire first.
+    idle_since: Vec<SimTime>,
     goal: u32,
     last_dequeue: SimTime,
     completions: u64,
@@ -146,7 +146,7 @@ impl ThreadPool {
     /// Takes a thread for a new work item at `now`: an idle one, or a new one below MinWorker.
     /// Returns false when the item must wait in the queue.
     pub fn try_take(&mut self, now: SimTime) -> bool {
-        if self.idle_since.pop_back().is_some() {
+        if self.idle_since.pop().is_some() {
             self.busy += 1;
             self.last_dequeue = now;
             true
@@ -169,7 +169,7 @@ impl ThreadPool {
             true
         } else {
             self.busy -= 1;
-            self.idle_since.push_back(now);
+            self.idle_since.push(now);
             false
         }
     }
@@ -204,15 +204,12 @@ impl ThreadPool {
             return 0;
         }
         // Idle retirement: oldest idle first, never below MinWorker.
-        while self.existing > self.cfg.min {
-            match self.idle_since.front() {
-                Some(t) if now.since(*t) >= self.cfg.retire_after => {
-                    self.idle_since.pop_front();
-                    self.existing -= 1;
-                    self.retired += 1;
-                }
-                _ => break,
-            }
+        let spare = self.existing.saturating_sub(self.cfg.min) as usize;
+        let stale = self.idle_since.iter().take(spare).take_while(|t| now.since(**t) >= self.cfg.retire_after).count();
+        if stale > 0 {
+            self.idle_since.drain(..stale);
+            self.existing -= stale as u32;
+            self.retired += stale as u64;
         }
         let mut add = 0;
         if queued > 0 && self.existing < self.cfg.max {
