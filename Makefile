@@ -41,5 +41,9 @@ bench:
 	cargo bench -p postmortem-sim --bench engine
 	bash bench/compare.sh
 
+perf-wasm: dist
+	cargo build --release -p postmortem-sim --bin postmortem-sim
+	node www/e2e/perf-wasm.mjs
+
 clean:
 	cargo clean; rm -rf dist

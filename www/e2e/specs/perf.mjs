@@ -1,0 +1,118 @@
+// Responsiveness while a reader drags a slider on #/basics: no main-thread task may exceed the bound.
+// Long tasks and the app's `sim:*` performance measures are recorded by PerformanceObservers installed
+// before the page's own scripts run; a summary goes to www/test-results/perf.json.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from '../harness.mjs';
+import { resultsDir } from '../config.mjs';
+
+const LONG_TASK_BOUND_MS = 200;
+
+function installObservers() {
+  window.__perf = { longtasks: [], measures: [] };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__perf.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (e) {
+    window.__perf.error = String(e);
+  }
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.name.startsWith('sim:')) window.__perf.measures.push({ name: e.name, start: e.startTime, duration: e.duration });
+    }
+  }).observe({ type: 'measure', buffered: true });
+}
+
+const round = (x) => Math.round(x * 10) / 10;
+
+function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+test(`dragging the servers slider on #/basics: no long task over ${LONG_TASK_BOUND_MS} ms (perf.json)`, async (t) => {
+  const { app, page } = await t.open('root', { viewport: { width: 1400, height: 900 } });
+  await page.addInitScript(installObservers);
+  await app.open('#/basics?step=1&seed=1');
+  const chart = app.chart('mmc-queue');
+  await chart.waitForDraws(1);
+  await chart.waitForQuiet();
+  assert.equal(await page.evaluate(() => window.__perf.error ?? null), null, 'longtask observer unavailable');
+
+  const slider = app.param('servers').range;
+  await slider.scrollIntoViewIfNeeded();
+  const box = await slider.boundingBox();
+  assert.ok(box && box.width > 20, `param-servers slider is not draggable (box ${JSON.stringify(box)})`);
+  const valueBefore = await slider.inputValue();
+  const drawsBefore = await chart.draws();
+  const t0 = await page.evaluate(() => performance.now());
+
+  // Drag across the whole track and back, in small moves with short pauses, as a hand would.
+  const y = box.y + box.height / 2;
+  const moves = 60;
+  const xs = [];
+  for (let i = 0; i <= moves; i++) xs.push(box.x + 2 + ((box.width - 4) * i) / moves);
+  const path = [...xs, ...xs.slice(0, -1).reverse(), ...xs.slice(1, moves / 2 + 1)];
+  const dragStart = Date.now();
+  await page.mouse.move(path[0], y);
+  await page.mouse.down();
+  const seen = new Set();
+  for (const x of path) {
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(25);
+    seen.add(await slider.inputValue());
+  }
+  await page.mouse.up();
+  const dragMs = Date.now() - dragStart;
+  const drawsAfter = await chart.waitForQuiet(800, 60_000);
+  const valueAfter = await slider.inputValue();
+
+  const perf = await page.evaluate((since) => ({
+    longtasks: window.__perf.longtasks.filter((e) => e.start >= since),
+    measures: window.__perf.measures.filter((e) => e.start >= since),
+    loadLongtasks: window.__perf.longtasks.filter((e) => e.start < since),
+  }), t0);
+  const longest = Math.max(0, ...perf.longtasks.map((e) => e.duration));
+  const slices = perf.measures.map((e) => e.duration);
+  const byName = {};
+  for (const m of perf.measures) {
+    const s = (byName[m.name] ??= { count: 0, total_ms: 0, max_ms: 0 });
+    s.count += 1;
+    s.total_ms = round(s.total_ms + m.duration);
+    s.max_ms = round(Math.max(s.max_ms, m.duration));
+  }
+  const summary = {
+    url: page.url(),
+    bound_ms: LONG_TASK_BOUND_MS,
+    drag: { moves: path.length, pause_ms: 25, wall_ms: dragMs, distinct_values: seen.size, value_before: valueBefore, value_after: valueAfter },
+    draws: { before: drawsBefore, after: drawsAfter },
+    long_tasks: {
+      count: perf.longtasks.length,
+      over_50_ms: perf.longtasks.filter((e) => e.duration > 50).length,
+      longest_ms: round(longest),
+      durations_ms: perf.longtasks.map((e) => round(e.duration)),
+    },
+    sim_measures: {
+      count: slices.length,
+      p95_slice_ms: slices.length ? round(percentile(slices, 95)) : null,
+      max_slice_ms: slices.length ? round(Math.max(...slices)) : null,
+      by_name: byName,
+    },
+    during_load: { long_tasks: perf.loadLongtasks.length, longest_ms: round(Math.max(0, ...perf.loadLongtasks.map((e) => e.duration))) },
+  };
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'perf.json'), JSON.stringify(summary, null, 2) + '\n');
+  console.log(`      perf: ${summary.long_tasks.count} long tasks (${summary.long_tasks.over_50_ms} > 50 ms), ` +
+    `longest ${summary.long_tasks.longest_ms} ms; ${slices.length} sim:* slices, p95 ${summary.sim_measures.p95_slice_ms} ms; ` +
+    `draws ${drawsBefore} -> ${drawsAfter}; ${seen.size} slider values`);
+
+  assert.ok(seen.size >= 10, `the drag moved the slider through only ${seen.size} values`);
+  assert.ok(drawsAfter > drawsBefore, `dragging did not redraw chart-mmc-queue (data-draws ${drawsBefore})`);
+  assert.ok(slices.length > 0, 'the app recorded no performance.measure entries named sim:* while the slider moved');
+  assert.ok(longest <= LONG_TASK_BOUND_MS,
+    `longest task during the drag was ${round(longest)} ms (bound ${LONG_TASK_BOUND_MS} ms); all: ${summary.long_tasks.durations_ms.join(', ')}`);
+  await app.waitForHash((p) => p.servers === valueAfter, `servers=${valueAfter} after the drag`);
+}, { timeoutMs: 180_000 });
