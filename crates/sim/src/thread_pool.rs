@@ -205,7 +205,12 @@ impl ThreadPool {
         }
         // Idle retirement: oldest idle first, never below MinWorker.
         let spare = self.existing.saturating_sub(self.cfg.min) as usize;
-        let stale = self.idle_since.iter().take(spare).take_while(|t| now.since(**t) >= self.cfg.retire_after).count();
+        let stale = self
+            .idle_since
+            .iter()
+            .take(spare)
+            .take_while(|t| now.since(**t) >= self.cfg.retire_after)
+            .count();
         if stale > 0 {
             self.idle_since.drain(..stale);
             self.existing -= stale as u32;

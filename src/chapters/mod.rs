@@ -1,0 +1,10 @@
+//! The pages: the landing page, the "Queueing basics" chapter, the two incident chapters and the
+//! not-found page.
+
+pub mod basics;
+pub mod content;
+pub mod incident;
+pub mod landing;
+pub mod not_found;
+pub mod sevenpace;
+pub mod vsts;

@@ -1,0 +1,104 @@
+//! The `<Chart>` component: a sharp canvas that follows its container's size and the theme.
+//!
+//! ```text
+//! <figure data-testid="chart-<id>" data-draws=N data-points=M>
+//!   <div class="chart-box">            measured with use_element_size (ResizeObserver)
+//!     <canvas role="img" aria-label="<summary of the data>">
+//!   </div>
+//!   <figcaption>what to look at</figcaption>
+//! </figure>
+//! ```
+//!
+//! The canvas's backing store is `CSS size × devicePixelRatio`, drawn in device pixels with every
+//! length scaled by the ratio (see [`super::canvas::HiDpiCanvas`] for why not CSS pixels). It
+//! redraws when the spec, the size, the pixel ratio or the [`ThemeEpoch`] (colour scheme, type size)
+//! changes. `data-draws` counts completed draws and `data-points` holds
+//! the points of the last one, for tests and for performance measurements.
+
+use super::canvas::HiDpiCanvas;
+use super::draw::draw_chart;
+use super::spec::ChartSpec;
+use super::theme::Theme;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_use::{use_device_pixel_ratio, use_element_size, UseElementSizeReturn};
+use plotters::prelude::IntoDrawingArea;
+
+/// Bumped whenever the page's look changes (the colour scheme, the large-type switch), so every
+/// chart re-reads the theme from CSS and redraws. Provide it as context; charts work without it.
+#[derive(Clone, Copy, Debug)]
+pub struct ThemeEpoch(pub RwSignal<u32>);
+
+/// A chart of `spec`, with a caption and a text alternative.
+#[component]
+pub fn Chart(
+    /// The container's `data-testid` is `chart-<id>`.
+    #[prop(into)]
+    id: String,
+    /// What to draw; redrawn whenever it changes.
+    #[prop(into)]
+    spec: Signal<ChartSpec>,
+    /// One or two sentences under the chart: what to look at.
+    #[prop(into)]
+    caption: String,
+    /// Height of the drawing [CSS px]; the stylesheet's default otherwise.
+    #[prop(optional)]
+    height_px: Option<u32>,
+) -> impl IntoView {
+    let box_ref = NodeRef::<html::Div>::new();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let UseElementSizeReturn { width, height } = use_element_size(box_ref);
+    let dpr = use_device_pixel_ratio();
+    let epoch = use_context::<ThemeEpoch>();
+    let draws = RwSignal::new(0u32);
+    let points = RwSignal::new(0usize);
+    let log_id = id.clone();
+    Effect::new(move |_| {
+        let (w, h, ratio) = (width.get(), height.get(), dpr.get());
+        if let Some(e) = epoch {
+            e.0.track();
+        }
+        let (Some(canvas), Some(container)) = (canvas_ref.get(), box_ref.get()) else { return };
+        if w < 1.0 || h < 1.0 {
+            return;
+        }
+        spec.with(|spec| {
+            let mut theme = Theme::from_css(&container);
+            theme.scale = ratio;
+            let Some(backend) = HiDpiCanvas::prepare(&canvas, w, h, ratio) else { return };
+            match draw_chart(backend.into_drawing_area(), spec, &theme) {
+                Ok(n) => {
+                    points.set(n);
+                    draws.update(|d| *d += 1);
+                }
+                Err(e) => web_sys::console::warn_1(&format!("chart {log_id}: {e}").into()),
+            }
+        });
+    });
+    let summary = move || spec.with(ChartSpec::summary);
+    view! {
+        <figure
+            class="chart"
+            data-testid=format!("chart-{id}")
+            data-draws=move || draws.get()
+            data-points=move || points.get()
+        >
+            <div
+                class="chart-box"
+                node_ref=box_ref
+                style=format!(
+                    "position:relative;height:{}",
+                    height_px.map_or_else(|| "var(--chart-h, 260px)".to_string(), |h| format!("{h}px")),
+                )
+            >
+                <canvas
+                    node_ref=canvas_ref
+                    role="img"
+                    aria-label=summary
+                    style="position:absolute;inset:0;width:100%;height:100%;display:block"
+                ></canvas>
+            </div>
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,10 @@
+//! Building blocks shared by the chapters.
+
+pub mod chapter_layout;
+pub mod error_panel;
+pub mod param_panel;
+pub mod step_nav;
+
+pub use chapter_layout::{ChapterLayout, StepView};
+pub use param_panel::{ParamErrors, ParamPanel};
+pub use step_nav::StepNav;

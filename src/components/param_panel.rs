@@ -1,0 +1,296 @@
+//! The parameter panel: one row per [`ParamSpec`] (a slider and a number box, or a switch), the
+//! scenario's presets as buttons, the seed, and the messages for values that were not accepted.
+//!
+//! Every change goes through [`Params::set_str`], so the panel, the URL and the CLI accept exactly the
+//! same values and report the same messages.
+
+use crate::url_state::parse_seed;
+use leptos::prelude::*;
+use postmortem_sim::params::{fmt_num, ParamError, ParamSpec, Params, Provenance};
+use postmortem_sim::scenario::Scenario;
+
+/// The note every panel carries about where numbers come from.
+pub const PROVENANCE_NOTE: &str =
+    "Magnitudes marked illustrative are ours; the postmortems do not give them.";
+
+/// Controls for `scenario`'s parameters, its presets and the run seed.
+#[component]
+pub fn ParamPanel(
+    /// The scenario whose parameters these are.
+    scenario: &'static Scenario,
+    /// The values (always valid).
+    params: RwSignal<Params>,
+    /// The run seed.
+    seed: RwSignal<u64>,
+    /// Messages for rejected values, shared with the URL reader.
+    errors: RwSignal<Vec<ParamError>>,
+) -> impl IntoView {
+    let specs = scenario.params;
+    let presets = scenario.presets.iter().map(|preset| {
+        let mut target = scenario.defaults();
+        let _ = target.apply(specs, preset);
+        let pressed_target = target.clone();
+        view! {
+            <button
+                type="button"
+                class="chip"
+                data-testid=format!("preset-{}", preset.name)
+                title=preset.description
+                aria-pressed=move || params.with(|p| *p == pressed_target).to_string()
+                on:click=move |_| {
+                    params.set(target.clone());
+                    errors.update(|e| e.retain(|x| x.name == "seed"));
+                }
+            >
+                {preset.label}
+            </button>
+        }
+    });
+    let active_preset = move || {
+        params.with(|p| {
+            scenario.presets.iter().find(|preset| {
+                let mut t = scenario.defaults();
+                t.apply(specs, preset).is_ok() && t == *p
+            })
+        })
+    };
+    view! {
+        <div class="param-panel">
+            <div class="panel-head">
+                <h2 class="panel-title">"Parameters"</h2>
+                <p class="panel-sub">{scenario.title.replace(" %", "\u{a0}%")}</p>
+            </div>
+            <ParamErrors errors=errors />
+            {(!scenario.presets.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="presets" role="group" aria-label="Presets">
+                            <p class="group-label">"What if…"</p>
+                            <div class="chips">{presets.collect_view()}</div>
+                            <p class="preset-desc" aria-live="polite">
+                                {move || {
+                                    active_preset()
+                                        .map(|p| p.description)
+                                        .unwrap_or_else(|| {
+                                            if params.with(|p| *p == scenario.defaults()) {
+                                                "The defaults, as the narrative describes them."
+                                            } else {
+                                                "Your own values."
+                                            }
+                                        })
+                                }}
+                            </p>
+                        </div>
+                    }
+                })}
+            <div class="param-list">
+                {specs.iter().map(|spec| view! { <ParamRow spec=spec specs=specs params=params errors=errors /> }).collect_view()}
+            </div>
+            <div class="panel-foot">
+                <SeedInput seed=seed errors=errors />
+                <button
+                    type="button"
+                    class="button subtle"
+                    data-testid="params-reset"
+                    on:click=move |_| {
+                        params.set(scenario.defaults());
+                        errors.update(|e| e.retain(|x| x.name == "seed"));
+                    }
+                >
+                    "Reset to defaults"
+                </button>
+            </div>
+            <p class="provenance-note">{PROVENANCE_NOTE}</p>
+        </div>
+    }
+}
+
+/// One parameter: label, provenance tag, slider (or switch), number box, unit and help text.
+#[component]
+fn ParamRow(
+    spec: &'static ParamSpec,
+    specs: &'static [ParamSpec],
+    params: RwSignal<Params>,
+    errors: RwSignal<Vec<ParamError>>,
+) -> impl IntoView {
+    let name = spec.name;
+    let id = format!("param-input-{name}");
+    let help_id = format!("param-help-{name}");
+    let value = move || params.with(|p| p.iter().find(|(n, _)| *n == name).map_or(spec.default, |(_, v)| v));
+    let commit = move |text: String| {
+        let mut next = params.get_untracked();
+        match next.set_str(specs, name, &text) {
+            Ok(()) => {
+                errors.update(|e| e.retain(|x| x.name != name));
+                if next != params.get_untracked() {
+                    params.set(next);
+                }
+            }
+            Err(err) => errors.update(|e| {
+                e.retain(|x| x.name != name);
+                e.push(err);
+            }),
+        }
+    };
+    let invalid = move || errors.with(|e| e.iter().any(|x| x.name == name));
+    let (tag_class, tag_text) = match spec.provenance {
+        Provenance::Illustrative => ("tag tag-illustrative", "illustrative"),
+        Provenance::Postmortem => ("tag tag-postmortem", "from the postmortem"),
+        Provenance::Documented => ("tag tag-documented", "documented default"),
+    };
+    let help = if spec.is_switch() {
+        format!("{}.", spec.description)
+    } else {
+        format!("{}. {}{}.", spec.description, capitalise(&spec.range_text()), unit_words(spec))
+    };
+    let control = if spec.is_switch() {
+        view! {
+            <label class="switch">
+                <input
+                    type="checkbox"
+                    id=id.clone()
+                    data-testid=format!("param-{name}")
+                    aria-describedby=help_id.clone()
+                    prop:checked=move || value() != 0.0
+                    on:change=move |ev| commit(if event_target_checked(&ev) { "1" } else { "0" }.to_string())
+                />
+                <span>{move || if value() != 0.0 { "on" } else { "off" }}</span>
+            </label>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="param-inputs">
+                <input
+                    type="range"
+                    id=id.clone()
+                    data-testid=format!("param-{name}")
+                    min=spec.min
+                    max=spec.max
+                    step=spec.step
+                    aria-describedby=help_id.clone()
+                    prop:value=move || value().to_string()
+                    on:input=move |ev| commit(event_target_value(&ev))
+                />
+                <input
+                    type="number"
+                    class="num"
+                    data-testid=format!("param-{name}-number")
+                    aria-label=format!("{} ({})", spec.label, if spec.unit.is_empty() { "number" } else { spec.unit })
+                    min=spec.min
+                    max=spec.max
+                    step=spec.step
+                    aria-invalid=move || invalid().to_string()
+                    prop:value=move || fmt_num(value())
+                    on:change=move |ev| commit(event_target_value(&ev))
+                />
+                <span class="unit">{spec.unit}</span>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="param" class:invalid=invalid>
+            <div class="param-head">
+                <label for=id>{spec.label}</label>
+                <span class=tag_class>{tag_text}</span>
+            </div>
+            {control}
+            <p class="help" id=help_id>{help}</p>
+            {move || {
+                errors
+                    .with(|e| e.iter().find(|x| x.name == name).map(|x| x.message.clone()))
+                    .map(|m| view! { <p class="field-error">{m}</p> })
+            }}
+        </div>
+    }
+}
+
+/// The run seed: a whole number; the same seed and parameters give the same run.
+#[component]
+pub fn SeedInput(seed: RwSignal<u64>, errors: RwSignal<Vec<ParamError>>) -> impl IntoView {
+    let invalid = move || errors.with(|e| e.iter().any(|x| x.name == "seed"));
+    view! {
+        <div class="seed" class:invalid=invalid>
+            <label for="seed-input">"Seed"</label>
+            <div class="param-inputs">
+                <input
+                    id="seed-input"
+                    type="number"
+                    class="num seed-num"
+                    data-testid="seed"
+                    min="0"
+                    step="1"
+                    aria-describedby="seed-help"
+                    aria-invalid=move || invalid().to_string()
+                    prop:value=move || seed.get().to_string()
+                    on:change=move |ev| match parse_seed(&event_target_value(&ev)) {
+                        Ok(s) => {
+                            errors.update(|e| e.retain(|x| x.name != "seed"));
+                            seed.set(s);
+                        }
+                        Err(err) => errors.update(|e| {
+                            e.retain(|x| x.name != "seed");
+                            e.push(err);
+                        }),
+                    }
+                />
+                <button
+                    type="button"
+                    class="button subtle"
+                    data-testid="seed-new"
+                    on:click=move |_| {
+                        errors.update(|e| e.retain(|x| x.name != "seed"));
+                        seed.set((js_sys::Math::random() * 1e9).floor() as u64);
+                    }
+                >
+                    "New seed"
+                </button>
+            </div>
+            <p class="help" id="seed-help">"Same seed and parameters, same run. Change it to see another roll of the dice."</p>
+        </div>
+    }
+}
+
+/// The messages for rejected values (from the URL or typed in), or nothing when all is well.
+#[component]
+pub fn ParamErrors(errors: RwSignal<Vec<ParamError>>) -> impl IntoView {
+    view! {
+        <div class="errors-live" aria-live="polite">
+            {move || {
+                let list = errors.get();
+                (!list.is_empty())
+                    .then(|| {
+                        view! {
+                            <div class="param-errors" data-testid="param-errors">
+                                <p class="errors-title">
+                                    {if list.len() == 1 {
+                                        "One value was not used; its default applies:".to_string()
+                                    } else {
+                                        format!("{} values were not used; their defaults apply:", list.len())
+                                    }}
+                                </p>
+                                <ul>{list.into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}</ul>
+                                <button type="button" class="button subtle small" on:click=move |_| errors.set(Vec::new())>
+                                    "Dismiss"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn unit_words(spec: &ParamSpec) -> String {
+    if spec.unit.is_empty() || spec.is_switch() {
+        String::new()
+    } else {
+        format!(" {}", spec.unit)
+    }
+}

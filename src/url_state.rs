@@ -1,0 +1,230 @@
+//! A chapter's state in the URL: which step, which seed, and the parameters that differ from the
+//! defaults of that step's scenario.
+//!
+//! Reading never fails and never panics: every bad piece (an unknown name, a value that is not a
+//! number or out of range, a step that does not exist) becomes one [`ParamError`] whose message names
+//! the piece and what is allowed, and the piece falls back to its default. Valid pieces are kept.
+//!
+//! ```
+//! use postmortem_lab::routes::Query;
+//! use postmortem_lab::url_state::{read_chapter, chapter_query};
+//! let scenario = postmortem_sim::scenario::find("mmc").unwrap();
+//! let q = Query::parse("step=1&seed=9&servers=3&arrival_rate=lots");
+//! let s = read_chapter(&q, 3, |_| Some(scenario));
+//! assert_eq!((s.step, s.seed), (1, 9));
+//! assert_eq!(s.params.unwrap().get("servers"), 3.0);
+//! assert!(s.errors[0].message.starts_with("arrival_rate must be a number from"));
+//! ```
+//!
+//! Writing goes through `history.replaceState`, so a slider drag does not fill the back button's
+//! history and nothing reloads.
+
+use crate::routes::{Page, Query, Route};
+use postmortem_sim::params::{ParamError, Params};
+use postmortem_sim::scenario::Scenario;
+
+/// The seed a chapter starts with.
+pub const DEFAULT_SEED: u64 = 1;
+/// The largest seed: every integer up to it survives a trip through a JavaScript number.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+/// Query names that are not scenario parameters.
+pub const RESERVED: [&str; 3] = ["step", "seed", "embed"];
+
+/// What a chapter reads from its URL.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChapterUrl {
+    /// The step, 1-based.
+    pub step: usize,
+    /// The run seed.
+    pub seed: u64,
+    /// `embed=1`: show only the figures and the panel.
+    pub embed: bool,
+    /// The step's scenario parameters (defaults plus the valid values in the URL), when the step has
+    /// a scenario.
+    pub params: Option<Params>,
+    /// One message per bad piece of the URL.
+    pub errors: Vec<ParamError>,
+}
+
+/// Reads a chapter's state. `scenario_for_step(step)` gives the scenario behind a step (1-based), if
+/// it has one; parameters are read against that scenario only.
+pub fn read_chapter(
+    query: &Query,
+    steps: usize,
+    scenario_for_step: impl Fn(usize) -> Option<&'static Scenario>,
+) -> ChapterUrl {
+    let mut errors = Vec::new();
+    let steps = steps.max(1);
+    let step = match query.get("step") {
+        None => 1,
+        Some(text) => match parse_int(text, 1, steps as u64) {
+            Some(v) => v as usize,
+            None => {
+                errors.push(ParamError {
+                    name: "step".into(),
+                    message: format!(
+                        "step must be an integer from 1 to {steps} (got \"{}\"); showing step 1",
+                        short(text)
+                    ),
+                });
+                1
+            }
+        },
+    };
+    let seed = match query.get("seed") {
+        None => DEFAULT_SEED,
+        Some(text) => match parse_int(text, 0, MAX_SEED) {
+            Some(v) => v,
+            None => {
+                errors.push(seed_error(text));
+                DEFAULT_SEED
+            }
+        },
+    };
+    let embed = matches!(query.get("embed"), Some("1" | "true" | "yes"));
+    let scenario = scenario_for_step(step);
+    let mut params = scenario.map(Scenario::defaults);
+    let pairs = query.pairs().filter(|(n, _)| !RESERVED.contains(n));
+    match (scenario, params.as_mut()) {
+        (Some(sc), Some(p)) => errors.extend(p.set_many(sc.params, pairs)),
+        _ => errors.extend(pairs.map(|(n, _)| ParamError {
+            name: n.to_string(),
+            message: format!("unknown parameter \"{}\"; this step has no parameters yet", short(n)),
+        })),
+    }
+    ChapterUrl { step, seed, embed, params, errors }
+}
+
+/// The error for a seed that is not an integer from 0 to [`MAX_SEED`].
+pub fn seed_error(text: &str) -> ParamError {
+    ParamError {
+        name: "seed".into(),
+        message: format!("seed must be an integer from 0 to {MAX_SEED} (got \"{}\")", short(text)),
+    }
+}
+
+/// Parses a seed typed by a reader.
+pub fn parse_seed(text: &str) -> Result<u64, ParamError> {
+    parse_int(text, 0, MAX_SEED).ok_or_else(|| seed_error(text))
+}
+
+/// The query that describes a chapter's state: `step`, then `seed` (when given), then every
+/// parameter that differs from its scenario's default, then `embed=1` when set.
+pub fn chapter_query(
+    step: usize,
+    seed: Option<u64>,
+    params: Option<(&Params, &Scenario)>,
+    embed: bool,
+) -> Query {
+    let mut pairs: Vec<(String, String)> = vec![("step".into(), step.to_string())];
+    if let Some(seed) = seed {
+        pairs.push(("seed".into(), seed.to_string()));
+    }
+    if let Some((p, sc)) = params {
+        pairs.extend(p.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}"))));
+    }
+    if embed {
+        pairs.push(("embed".into(), "1".into()));
+    }
+    Query::from_pairs(pairs)
+}
+
+/// Replaces the current history entry's hash with `page` + `query`, without a reload or a
+/// `hashchange` event. Does nothing outside a browser or when the hash is already that.
+pub fn write_hash(page: Page, query: &Query) {
+    let hash = Route::hash_for(page, query);
+    let Some(window) = web_sys::window() else { return };
+    if window.location().hash().ok().as_deref() == Some(hash.as_str()) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+    }
+}
+
+/// The current `location.hash`, or `""`.
+pub fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+fn parse_int(text: &str, min: u64, max: u64) -> Option<u64> {
+    let t = text.trim();
+    let v: u64 = if let Ok(v) = t.parse::<u64>() {
+        v
+    } else {
+        // Accept "3.0" or "1e3" but not "2.5".
+        let f: f64 = t.parse().ok()?;
+        if !f.is_finite() || f.fract() != 0.0 || f < 0.0 || f > u64::MAX as f64 {
+            return None;
+        }
+        f as u64
+    };
+    (min..=max).contains(&v).then_some(v)
+}
+
+fn short(text: &str) -> String {
+    if text.chars().count() <= 24 {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(24).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postmortem_sim::scenario::find;
+
+    fn stair(_: usize) -> Option<&'static Scenario> {
+        find("staircase").ok()
+    }
+
+    #[test]
+    fn round_trips_step_seed_and_changed_params() {
+        let sc = find("staircase").unwrap();
+        let mut p = sc.defaults();
+        p.set_str(sc.params, "min_worker", "1000").unwrap();
+        p.set_str(sc.params, "io_s", "0.05").unwrap();
+        let q = chapter_query(2, Some(42), Some((&p, sc)), true);
+        let text = Route::hash_for(Page::Basics, &q);
+        assert_eq!(text, "#/basics?step=2&seed=42&min_worker=1000&io_s=0.05&embed=1");
+        let back = read_chapter(&Route::parse(&text).query, 3, stair);
+        assert_eq!(back, ChapterUrl { step: 2, seed: 42, embed: true, params: Some(p), errors: vec![] });
+    }
+
+    #[test]
+    fn bad_pieces_fall_back_and_name_the_allowed_range() {
+        let q = Query::parse("step=9&seed=-1&min_worker=0&cores=8&bogus=1&io_s=abc");
+        let s = read_chapter(&q, 3, stair);
+        assert_eq!(s.step, 1);
+        assert_eq!(s.seed, DEFAULT_SEED);
+        let p = s.params.unwrap();
+        assert_eq!(p.get("cores"), 8.0);
+        assert_eq!(p.get("min_worker"), 192.0);
+        let msgs: Vec<_> = s.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs.len(), 5, "{msgs:?}");
+        assert!(msgs[0].starts_with("step must be an integer from 1 to 3"));
+        assert!(msgs[1].starts_with("seed must be an integer from 0 to"));
+        assert!(msgs[2].starts_with("min_worker must be an integer from 1 to 2000"));
+        assert!(msgs[3].contains("unknown parameter \"bogus\""));
+        assert!(msgs[4].starts_with("io_s must be a number from"));
+    }
+
+    #[test]
+    fn steps_without_a_scenario_report_every_parameter() {
+        let s = read_chapter(&Query::parse("step=2&x=1"), 4, |_| None);
+        assert_eq!(s.step, 2);
+        assert!(s.params.is_none());
+        assert_eq!(s.errors.len(), 1);
+        assert!(s.errors[0].message.contains("\"x\""));
+    }
+
+    #[test]
+    fn seeds_parse_as_whole_numbers_only() {
+        assert_eq!(parse_seed("7").unwrap(), 7);
+        assert_eq!(parse_seed(" 1e3 ").unwrap(), 1000);
+        assert!(parse_seed("2.5").is_err());
+        assert!(parse_seed("9007199254740992").is_err());
+        assert!(parse_seed("NaN").is_err());
+    }
+}

@@ -1,0 +1,246 @@
+//! Browser tests of the app's components: run with
+//! `cargo test --target wasm32-unknown-unknown -p postmortem-lab` (headless Chromium through
+//! wasm-bindgen-test-runner and chromedriver).
+//!
+//! Each test mounts a component into its own container, yields to the browser until the effects
+//! (and ResizeObserver, and animation frames) have run, and checks the DOM or the canvas pixels.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use postmortem_lab::charts::{Axis, Chart, ChartSpec, ColorRole};
+use postmortem_lab::components::error_panel::{show_error_panel, PANEL_ID};
+use postmortem_lab::components::ParamPanel;
+use postmortem_lab::routes::{Page, Route};
+use postmortem_lab::url_state::{chapter_query, current_hash, read_chapter, write_hash};
+use postmortem_sim::params::{ParamError, Params};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Waits `ms` milliseconds on the browser's event loop (a Promise around setTimeout).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Yields until `cond` holds, for at most `timeout_ms`. Returns whether it held.
+async fn wait_for(timeout_ms: i32, mut cond: impl FnMut() -> bool) -> bool {
+    let mut waited = 0;
+    while waited <= timeout_ms {
+        if cond() {
+            return true;
+        }
+        sleep(20).await;
+        waited += 20;
+    }
+    cond()
+}
+
+/// A fresh container of a given CSS width, attached to the body.
+fn container(width_px: u32) -> HtmlElement {
+    let doc = document();
+    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    el.set_attribute("style", &format!("width:{width_px}px")).unwrap();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn by_testid(root: &HtmlElement, id: &str) -> Option<web_sys::Element> {
+    root.query_selector(&format!("[data-testid=\"{id}\"]")).unwrap()
+}
+
+fn sample_spec(n: usize) -> ChartSpec {
+    let pts: Vec<(f64, f64)> = (0..n).map(|i| (i as f64, ((i as f64) / 7.0).sin() * 50.0 + 60.0)).collect();
+    ChartSpec::new("Threads", Axis::new("Time", "s"), Axis::new("Threads", "threads"))
+        .line("threads", pts, ColorRole::Primary)
+        .h_guide(100.0, "MinWorker 100", ColorRole::Muted)
+}
+
+#[wasm_bindgen_test]
+async fn chart_draws_sharp_pixels_and_reports_them() {
+    let root = container(600);
+    let spec = RwSignal::new(sample_spec(120));
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Chart id="test" spec=spec caption="A test chart." height_px=240 /> }
+    });
+    let fig = by_testid(&root, "chart-test").expect("container has data-testid chart-test");
+    let draws = || fig.get_attribute("data-draws").and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
+    assert!(wait_for(3000, || draws() >= 1).await, "the chart drew at least once");
+    assert_eq!(fig.get_attribute("data-points").as_deref(), Some("120"));
+
+    let canvas: HtmlCanvasElement = fig.query_selector("canvas").unwrap().unwrap().unchecked_into();
+    let dpr = window().device_pixel_ratio();
+    let rect = canvas.get_bounding_client_rect();
+    assert!(rect.width() > 500.0 && rect.width() <= 600.0, "canvas fills the container: {}", rect.width());
+    assert_eq!(canvas.width(), (rect.width() * dpr).round() as u32, "backing store = CSS width × dpr");
+    assert_eq!(canvas.height(), (rect.height() * dpr).round() as u32, "backing store = CSS height × dpr");
+    let label = canvas.get_attribute("aria-label").unwrap_or_default();
+    assert!(label.starts_with("Threads.") && label.contains("MinWorker 100"), "text alternative: {label}");
+
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let data = ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64).unwrap().data();
+    let bg = [data[0], data[1], data[2]];
+    let differing =
+        data.chunks_exact(4).filter(|p| p[3] > 0 && (p[0], p[1], p[2]) != (bg[0], bg[1], bg[2])).count();
+    let total = data.len() / 4;
+    assert!(differing > 2_000, "the chart drew non-background pixels: {differing} of {total}");
+    // The primary series colour (or a blend of it) appears: the line was drawn, not only axes.
+    let bluish = data.chunks_exact(4).filter(|p| p[2] as i32 - p[0] as i32 > 80).count();
+    assert!(bluish > 100, "line pixels present: {bluish}");
+
+    // New data redraws.
+    let before = draws();
+    spec.set(sample_spec(40));
+    assert!(wait_for(2000, || draws() > before).await, "redraws when the data changes");
+    assert_eq!(fig.get_attribute("data-points").as_deref(), Some("40"));
+
+    // Resizing the container resizes the backing store.
+    root.set_attribute("style", "width:420px").unwrap();
+    let c2 = canvas.clone();
+    assert!(
+        wait_for(2000, move || (c2.get_bounding_client_rect().width() * dpr).round() as u32 == c2.width()
+            && c2.get_bounding_client_rect().width() <= 420.0)
+        .await,
+        "follows the container's new size"
+    );
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn url_state_round_trips_through_the_address_bar() {
+    let sc = postmortem_sim::scenario::find("probe").unwrap();
+    let mut p = sc.defaults();
+    p.set_str(sc.params, "hosts", "5").unwrap();
+    p.set_str(sc.params, "probe_bypass", "1").unwrap();
+    let q = chapter_query(3, Some(77), Some((&p, sc)), false);
+    write_hash(Page::Basics, &q);
+    let hash = current_hash();
+    assert_eq!(hash, "#/basics?step=3&seed=77&hosts=5&probe_bypass=1");
+    let route = Route::parse(&hash);
+    assert_eq!(route.page, Page::Basics);
+    let back = read_chapter(&route.query, 3, |_| Some(sc));
+    assert_eq!((back.step, back.seed, back.embed), (3, 77, false));
+    assert_eq!(back.params.as_ref(), Some(&p));
+    assert!(back.errors.is_empty());
+
+    // Bad pieces fall back and say why; good ones stay.
+    write_hash(Page::Basics, &postmortem_lab::routes::Query::parse("step=3&hosts=99&cores=8&seed=x"));
+    let bad = read_chapter(&Route::parse(&current_hash()).query, 3, |_| Some(sc));
+    assert_eq!(bad.seed, postmortem_lab::url_state::DEFAULT_SEED);
+    let params = bad.params.unwrap();
+    assert_eq!(params.get("hosts"), 3.0);
+    assert_eq!(params.get("cores"), 8.0);
+    let msgs: Vec<_> = bad.errors.iter().map(|e| e.message.clone()).collect();
+    assert!(msgs.iter().any(|m| m.starts_with("seed must be")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("hosts must be an integer from 2 to 8")), "{msgs:?}");
+    write_hash(Page::Landing, &postmortem_lab::routes::Query::default());
+}
+
+fn set_and_change(input: &HtmlInputElement, value: &str) {
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn param_panel_reports_a_bad_value_and_keeps_the_old_one() {
+    let root = container(320);
+    let sc = postmortem_sim::scenario::find("staircase").unwrap();
+    let params = RwSignal::new(sc.defaults());
+    let seed = RwSignal::new(1u64);
+    let errors = RwSignal::new(Vec::<ParamError>::new());
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <ParamPanel scenario=sc params=params seed=seed errors=errors /> }
+    });
+    sleep(30).await;
+    assert!(by_testid(&root, "param-min_worker").is_some(), "range input");
+    assert!(by_testid(&root, "preset-net6").is_some(), "preset button");
+    let number: HtmlInputElement = by_testid(&root, "param-min_worker-number").unwrap().unchecked_into();
+    assert_eq!(number.value(), "192");
+
+    set_and_change(&number, "0");
+    assert!(wait_for(1000, || by_testid(&root, "param-errors").is_some()).await, "errors shown");
+    let text = by_testid(&root, "param-errors").unwrap().text_content().unwrap_or_default();
+    assert!(text.contains("min_worker must be an integer from 1 to 2000 threads (got 0)"), "{text}");
+    assert_eq!(params.get_untracked().get("min_worker"), 192.0, "bad value not applied");
+    assert_eq!(number.get_attribute("aria-invalid").as_deref(), Some("true"));
+
+    set_and_change(&number, "1000");
+    assert!(wait_for(1000, || by_testid(&root, "param-errors").is_none()).await, "errors cleared");
+    assert_eq!(params.get_untracked().get("min_worker"), 1000.0);
+
+    // A preset replaces everything with defaults plus its changes.
+    by_testid(&root, "preset-net6").unwrap().unchecked_into::<HtmlElement>().click();
+    sleep(20).await;
+    let mut expected = Params::defaults(sc.params);
+    expected.set(sc.params, "net6", 1.0).unwrap();
+    assert_eq!(params.get_untracked(), expected);
+    let range: HtmlInputElement = by_testid(&root, "param-min_worker").unwrap().unchecked_into();
+    assert_eq!(range.value(), "192", "the slider follows the preset");
+
+    // The seed input takes whole numbers only.
+    let seed_input: HtmlInputElement = by_testid(&root, "seed").unwrap().unchecked_into();
+    set_and_change(&seed_input, "2.5");
+    assert!(wait_for(1000, || by_testid(&root, "param-errors").is_some()).await);
+    assert_eq!(seed.get_untracked(), 1);
+    set_and_change(&seed_input, "42");
+    sleep(20).await;
+    assert_eq!(seed.get_untracked(), 42);
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn basics_chapter_runs_its_simulation_live() {
+    write_hash(Page::Basics, &postmortem_lab::routes::Query::parse("step=2&min_worker=50"));
+    let root = container(1200);
+    let query = Route::parse(&current_hash()).query;
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <postmortem_lab::chapters::basics::BasicsChapter query=query /> }
+    });
+    assert!(wait_for(500, || by_testid(&root, "chapter-basics").is_some()).await);
+    let title = by_testid(&root, "step-title").unwrap().text_content().unwrap_or_default();
+    assert_eq!(title, "The thread-injection staircase");
+    let fig = by_testid(&root, "chart-staircase-threads").expect("threads chart");
+    let points = || fig.get_attribute("data-points").and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
+    assert!(wait_for(5000, || points() > 10).await, "the run's series reached the chart");
+    assert!(current_hash().contains("min_worker=50"), "state written back: {}", current_hash());
+    let marks = window().performance().unwrap().get_entries_by_name("sim:staircase");
+    assert!(marks.length() > 0, "User Timing measures named sim:staircase");
+
+    // Next step: another scenario, the URL follows.
+    by_testid(&root, "step-next").unwrap().unchecked_into::<HtmlElement>().click();
+    assert!(wait_for(1000, || current_hash().contains("step=3")).await, "{}", current_hash());
+    assert!(!current_hash().contains("min_worker"), "only the current step's parameters");
+    assert!(wait_for(1000, || by_testid(&root, "chart-probe-rotation").is_some()).await);
+    drop(handle);
+    root.remove();
+    write_hash(Page::Landing, &postmortem_lab::routes::Query::default());
+}
+
+#[wasm_bindgen_test]
+fn error_panel_shows_the_message_and_a_reset_button() {
+    show_error_panel("boom: something broke");
+    show_error_panel("and again");
+    let doc = document();
+    let panel = doc.get_element_by_id(PANEL_ID).expect("panel");
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(panel.get_attribute("data-testid").as_deref(), Some("error-panel"));
+    let text = panel.text_content().unwrap_or_default();
+    assert!(text.contains("boom: something broke") && text.contains("and again"), "{text}");
+    assert!(doc.query_selector("[data-testid=error-reset]").unwrap().is_some());
+    assert_eq!(doc.query_selector_all("[data-testid=error-panel]").unwrap().length(), 1, "one panel");
+    // Undo, so the other tests' DOM is visible again.
+    panel.remove();
+    let children = doc.body().unwrap().children();
+    for i in 0..children.length() {
+        children.item(i).unwrap().remove_attribute("hidden").unwrap();
+    }
+}
