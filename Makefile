@@ -31,6 +31,7 @@ test-wasm:
 	@$(TIMED) wasm-bindgen-test cargo test $(WASM) -p postmortem-lab
 
 e2e: dist
+	@$(TIMED) bundle-size bash scripts/check-size.sh dist
 	@$(TIMED) cli-build cargo build --release -p postmortem-sim --bin postmortem-sim
 	@$(TIMED) e2e node www/e2e/run.mjs
 

@@ -17,6 +17,7 @@
 //! Seams for what comes next: `Simulation` is `Clone`, so "fork a what-if from this moment" is a
 //! `with_sim(|s| s.clone())` plus a second driver; "predict, then reveal" is a driver started paused.
 
+use crate::charts::ChartSpec;
 use crate::user_timing;
 use leptos::prelude::*;
 use postmortem_sim::mmc::{simulate, MmcConfig};
@@ -87,6 +88,19 @@ impl SimRun {
     pub fn with_sim<R>(&self, f: impl FnOnce(&Simulation) -> R) -> Option<R> {
         self.version.track();
         self.sim.try_with_value(|s| s.as_ref().map(f)).flatten()
+    }
+
+    /// A chart spec that follows the run and the parameters: `f` is called with the parameters
+    /// and the series so far (an empty series before the first frame).
+    pub fn chart_spec(
+        &self,
+        params: RwSignal<Params>,
+        f: fn(&Params, &Series) -> ChartSpec,
+    ) -> Memo<ChartSpec> {
+        let run = *self;
+        Memo::new(move |_| {
+            params.with(|p| run.with_series(|s| f(p, s)).unwrap_or_else(|| f(p, &Series::default())))
+        })
     }
 
     /// Runs again from the start with the same parameters and seed.

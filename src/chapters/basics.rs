@@ -412,11 +412,7 @@ fn staircase_step(
     errors: RwSignal<Vec<ParamError>>,
 ) -> StepView {
     let run = use_simulation(sc, params.into(), seed.into());
-    let specs = move |f: fn(&Params, &Series) -> ChartSpec| {
-        Memo::new(move |_| {
-            params.with(|p| run.with_series(|s| f(p, s)).unwrap_or_else(|| f(p, &Series::default())))
-        })
-    };
+    let specs = move |f| run.chart_spec(params, f);
     let threads = specs(staircase_threads_spec);
     let queue = specs(staircase_queue_spec);
     let cpu = specs(staircase_cpu_spec);
@@ -445,7 +441,7 @@ fn staircase_step(
 }
 
 fn param(p: &Params, name: &str) -> Option<f64> {
-    p.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    p.value(name)
 }
 
 fn time_axis_end(p: &Params) -> f64 {
@@ -499,11 +495,7 @@ fn probe_step(
     errors: RwSignal<Vec<ParamError>>,
 ) -> StepView {
     let run = use_simulation(sc, params.into(), seed.into());
-    let specs = move |f: fn(&Params, &Series) -> ChartSpec| {
-        Memo::new(move |_| {
-            params.with(|p| run.with_series(|s| f(p, s)).unwrap_or_else(|| f(p, &Series::default())))
-        })
-    };
+    let specs = move |f| run.chart_spec(params, f);
     let rotation = specs(probe_rotation_spec);
     let queue = specs(probe_queue_spec);
     let latency = specs(probe_latency_spec);

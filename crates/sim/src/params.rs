@@ -155,10 +155,12 @@ impl Params {
 
     /// The value of `name`. Panics only on a programming error (a name the scenario does not have).
     pub fn get(&self, name: &str) -> f64 {
-        match self.names.iter().position(|n| n == name) {
-            Some(i) => self.values[i],
-            None => panic!("no parameter named {name}"),
-        }
+        self.value(name).unwrap_or_else(|| panic!("no parameter named {name}"))
+    }
+
+    /// The value of `name`, or `None` if the scenario has no such parameter.
+    pub fn value(&self, name: &str) -> Option<f64> {
+        self.names.iter().position(|n| n == name).map(|i| self.values[i])
     }
 
     /// `get(name) != 0`, for switches.

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Fails when the release site's wasm + JS, gzipped (-9), exceed the budget (default 250 KB = 250,000 bytes).
+# Usage: scripts/check-size.sh [DIST_DIR] [BUDGET_BYTES]
+set -euo pipefail
+dist="${1:-dist}"
+budget="${2:-250000}"
+gz() { gzip -9 -c "$1" | wc -c; }
+wasm=$(ls "$dist"/*.wasm); js=$(ls "$dist"/*.js)
+w=$(gz "$wasm"); j=$(gz "$js")
+total=$((w + j))
+printf 'bundle: wasm %d B + js %d B = %d B gzipped (budget %d B, %d B left)\n' "$w" "$j" "$total" "$budget" $((budget - total))
+if [ "$total" -gt "$budget" ]; then
+  echo "bundle: over budget" >&2
+  exit 1
+fi
