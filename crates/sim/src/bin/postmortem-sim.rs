@@ -28,19 +28,19 @@ enum Command {
     /// Run an M/M/c queue for a fixed number of customers and compare it with Erlang C (JSON).
     Mmc {
         /// Servers (threads), c
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         servers: u32,
         /// Arrival rate λ [req/s]
-        #[arg(long, value_parser = positive("--arrival-rate", 1e9))]
+        #[arg(long, allow_hyphen_values = true, value_parser = positive("--arrival-rate", 1e9))]
         arrival_rate: f64,
         /// Service rate per server μ [req/s]
-        #[arg(long, value_parser = positive("--service-rate", 1e9))]
+        #[arg(long, allow_hyphen_values = true, value_parser = positive("--service-rate", 1e9))]
         service_rate: f64,
         /// Customers to simulate; the first 10 % are warm-up
-        #[arg(long, value_parser = clap::value_parser!(u64).range(10..=1_000_000_000))]
+        #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(10..=1_000_000_000))]
         customers: u64,
         /// Seed of the run
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, allow_hyphen_values = true, default_value_t = 1)]
         seed: u64,
         /// `world`: the full engine (process, thread pool, CPU); `bare-heap`: a heap of server
         /// free times, the speed floor the engine is benchmarked against
@@ -58,10 +58,10 @@ enum Command {
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
         /// Seed of the run
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, allow_hyphen_values = true, default_value_t = 1)]
         seed: u64,
         /// Sample interval [s] (the scenario's sample_s parameter)
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         sample_s: Option<String>,
         /// Output format
         #[arg(long, value_enum)]
