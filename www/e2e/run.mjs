@@ -25,6 +25,7 @@ import './specs/navigation.mjs';
 import './specs/determinism.mjs';
 import './specs/screenshots.mjs';
 import './specs/perf.mjs';
+import './specs/error-panel.mjs';
 
 function abort(message) {
   console.log(`e2e: ${message}`);
