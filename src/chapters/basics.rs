@@ -411,25 +411,47 @@ fn staircase_step(
     seed: RwSignal<u64>,
     errors: RwSignal<Vec<ParamError>>,
 ) -> StepView {
+    live_step(
+        sc,
+        params,
+        seed,
+        errors,
+        content::BASICS_2,
+        [
+            (
+                "staircase-threads",
+                staircase_threads_spec,
+                "Threads in the pool. Up to MinWorker (dashed) they appear at once; past it, one at a time, at most every gate tick.",
+            ),
+            ("staircase-queue", staircase_queue_spec, "Requests waiting for a thread."),
+            (
+                "staircase-cpu",
+                staircase_cpu_spec,
+                "CPU use. At or above 80 % the pool barely adds threads, however long the queue.",
+            ),
+        ],
+    )
+}
+
+/// A chart of a step: its id, how to draw it from (parameters, series), and its caption.
+type StepChart = (&'static str, fn(&Params, &Series) -> ChartSpec, &'static str);
+
+/// A step whose three charts follow one live run of `sc`: the first wide, two side by side.
+fn live_step(
+    sc: &'static Scenario,
+    params: RwSignal<Params>,
+    seed: RwSignal<u64>,
+    errors: RwSignal<Vec<ParamError>>,
+    narrative_html: &'static str,
+    [(id0, f0, c0), (id1, f1, c1), (id2, f2, c2)]: [StepChart; 3],
+) -> StepView {
     let run = use_simulation(sc, params.into(), seed.into());
-    let specs = move |f| run.chart_spec(params, f);
-    let threads = specs(staircase_threads_spec);
-    let queue = specs(staircase_queue_spec);
-    let cpu = specs(staircase_cpu_spec);
-    let narrative = view! { <div inner_html=content::BASICS_2></div> };
+    let narrative = view! { <div inner_html=narrative_html></div> };
     let figures = view! {
-        <Chart
-            id="staircase-threads"
-            spec=threads
-            caption="Threads in the pool. Up to MinWorker (dashed) they appear at once; past it, one at a time, at most every gate tick."
-        />
+        <Chart id=id0 spec=run.chart_spec(params, f0) caption=c0 />
         <div class="chart-row">
-            <Chart id="staircase-queue" spec=queue caption="Requests waiting for a thread." />
-            <Chart
-                id="staircase-cpu"
-                spec=cpu
-                caption="CPU use. At or above 80 % the pool barely adds threads, however long the queue."
-            />
+            <Chart id=id1 spec=run.chart_spec(params, f1) caption=c1 />
+            <Chart id=id2 spec=run.chart_spec(params, f2) caption=c2 />
         </div>
         {run_status(run)}
     };
@@ -494,33 +516,26 @@ fn probe_step(
     seed: RwSignal<u64>,
     errors: RwSignal<Vec<ParamError>>,
 ) -> StepView {
-    let run = use_simulation(sc, params.into(), seed.into());
-    let specs = move |f| run.chart_spec(params, f);
-    let rotation = specs(probe_rotation_spec);
-    let queue = specs(probe_queue_spec);
-    let latency = specs(probe_latency_spec);
-    let narrative = view! { <div inner_html=content::BASICS_3></div> };
-    let figures = view! {
-        <Chart
-            id="probe-rotation"
-            spec=rotation
-            caption="How many hosts the load balancer is sending traffic to. Dips are host 0 leaving rotation."
-        />
-        <div class="chart-row">
-            <Chart id="probe-queue" spec=queue caption="Requests waiting on host 0, and on the other hosts." />
-            <Chart
-                id="probe-latency"
-                spec=latency
-                caption="How long host 0's last probe took. Above the timeout (dashed), the probe counts as failed."
-            />
-        </div>
-        {run_status(run)}
-    };
-    StepView {
-        narrative: narrative.into_any(),
-        figures: figures.into_any(),
-        panel: panel(sc, params, seed, errors),
-    }
+    live_step(
+        sc,
+        params,
+        seed,
+        errors,
+        content::BASICS_3,
+        [
+            (
+                "probe-rotation",
+                probe_rotation_spec,
+                "How many hosts the load balancer is sending traffic to. Dips are host 0 leaving rotation.",
+            ),
+            ("probe-queue", probe_queue_spec, "Requests waiting on host 0, and on the other hosts."),
+            (
+                "probe-latency",
+                probe_latency_spec,
+                "How long host 0's last probe took. Above the timeout (dashed), the probe counts as failed.",
+            ),
+        ],
+    )
 }
 
 fn slowdown_guides(mut spec: ChartSpec, p: &Params) -> ChartSpec {
