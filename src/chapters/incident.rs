@@ -19,6 +19,11 @@ pub struct Quote {
     pub context: &'static str,
 }
 
+/// A quotation and where in the postmortem it comes from.
+pub const fn quote(text: &'static str, context: &'static str) -> Quote {
+    Quote { text, context }
+}
+
 /// One step of the story.
 #[derive(Clone, Copy, Debug)]
 pub struct StoryStep {

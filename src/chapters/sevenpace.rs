@@ -1,7 +1,7 @@
 //! 7pace Timetracker's server-side tracking rollout, November 2017 – January 2018: the story in
 //! eight steps, quoting "How We Almost Burned Down the House".
 
-use super::incident::{incident_chapter, Incident, Quote, StoryStep};
+use super::incident::{incident_chapter, quote as q, Incident, StoryStep};
 use super::landing::SEVENPACE_SOURCE;
 use crate::routes::{Page, Query};
 use leptos::prelude::*;
@@ -9,10 +9,6 @@ use leptos::prelude::*;
 /// The chapter for `#/7pace-2017`.
 pub fn chapter(query: Query) -> impl IntoView {
     incident_chapter(&SEVENPACE, query)
-}
-
-const fn q(text: &'static str, context: &'static str) -> Quote {
-    Quote { text, context }
 }
 
 static SEVENPACE: Incident = Incident {

@@ -1,6 +1,6 @@
 //! VSTS West Europe, 7 February 2018: the story in ten steps, quoting the completed postmortem.
 
-use super::incident::{incident_chapter, Incident, Quote, StoryStep};
+use super::incident::{incident_chapter, quote as q, Incident, StoryStep};
 use super::landing::{VSTS_SOURCE, VSTS_URL};
 use crate::routes::{Page, Query};
 use leptos::prelude::*;
@@ -8,10 +8,6 @@ use leptos::prelude::*;
 /// The chapter for `#/vsts-2018`.
 pub fn chapter(query: Query) -> impl IntoView {
     incident_chapter(&VSTS, query)
-}
-
-const fn q(text: &'static str, context: &'static str) -> Quote {
-    Quote { text, context }
 }
 
 static VSTS: Incident = Incident {

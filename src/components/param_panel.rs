@@ -141,7 +141,7 @@ fn ParamRow(
     let help = if spec.is_switch() {
         format!("{}.", spec.description)
     } else {
-        format!("{}. {}{}.", spec.description, capitalise(&spec.range_text()), unit_words(spec))
+        format!("{}. {}.", spec.description, capitalise(&spec.range_with_unit()))
     };
     let control = if spec.is_switch() {
         view! {
@@ -285,12 +285,4 @@ pub fn ParamErrors(errors: RwSignal<Vec<ParamError>>) -> impl IntoView {
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
-fn unit_words(spec: &ParamSpec) -> String {
-    if spec.unit.is_empty() || spec.is_switch() {
-        String::new()
-    } else {
-        format!(" {}", spec.unit)
-    }
 }

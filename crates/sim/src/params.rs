@@ -63,7 +63,7 @@ impl ParamSpec {
     }
 
     /// The allowed range with its unit, e.g. "an integer from 1 to 64 threads".
-    fn range_with_unit(&self) -> String {
+    pub fn range_with_unit(&self) -> String {
         if self.unit.is_empty() || self.is_switch() {
             self.range_text()
         } else {
