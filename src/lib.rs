@@ -41,11 +41,11 @@ pub fn run_csv_text(scenario: &str, query: &str, seed: f64) -> Result<String, St
     let seed = seed_from_f64(seed)?;
     let q = Query::parse(query.trim_start_matches('?'));
     let mut params = sc.defaults();
-    let errors = params.set_many(sc.params, q.pairs());
+    let errors = sc.set_many(&mut params, q.pairs());
     if !errors.is_empty() {
         return Err(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "));
     }
-    let mut sim = sc.start(&params, seed);
+    let mut sim = sc.start(&params, seed).map_err(|e| e.message)?;
     let end = sim.end_s();
     sim.run_until(end);
     Ok(sim.series().to_csv())

@@ -24,7 +24,7 @@ use postmortem_sim::mmc::{simulate, MmcConfig};
 use postmortem_sim::params::Params;
 use postmortem_sim::scenario::Scenario;
 use postmortem_sim::series::Series;
-use postmortem_sim::world::Simulation;
+use postmortem_sim::Simulation;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -162,7 +162,12 @@ impl Driver {
             return;
         }
         let span = user_timing::start(&self.measure);
-        let sim = self.scenario.start(&params, seed);
+        // Parameters reach the runner through `Scenario::set_str`, so they always pass the
+        // scenario's checks; a refusal here would be a bug, and keeps the previous run.
+        let Ok(sim) = self.scenario.start(&params, seed) else {
+            span.end();
+            return;
+        };
         let status = RunStatus { now_s: sim.now_s(), end_s: sim.end_s(), ..RunStatus::default() };
         self.run.sim.set_value(Some(sim));
         span.end();

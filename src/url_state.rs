@@ -86,7 +86,7 @@ pub fn read_chapter(
     let mut params = scenario.map(Scenario::defaults);
     let pairs = query.pairs().filter(|(n, _)| !RESERVED.contains(n));
     match (scenario, params.as_mut()) {
-        (Some(sc), Some(p)) => errors.extend(p.set_many(sc.params, pairs)),
+        (Some(sc), Some(p)) => errors.extend(sc.set_many(p, pairs)),
         _ => errors.extend(pairs.map(|(n, _)| ParamError {
             name: n.to_string(),
             message: format!("unknown parameter \"{}\"; this step has no parameters yet", short(n)),

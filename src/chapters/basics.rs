@@ -180,7 +180,7 @@ fn erlang_step(
         let m = mmc();
         let lambda = (r * m.servers as f64 * m.service_rate * 10.0).round() / 10.0;
         let mut next = params.get_untracked();
-        match next.set(sc.params, "arrival_rate", lambda) {
+        match sc.set_str(&mut next, "arrival_rate", &lambda.to_string()) {
             Ok(()) => {
                 errors.update(|e| e.retain(|x| x.name != "arrival_rate"));
                 params.set(next);
@@ -648,7 +648,7 @@ mod tests {
         for k in 1..=3 {
             let sc = scenario_for(k).unwrap();
             let p = sc.defaults();
-            let mut sim = sc.start(&p, 1);
+            let mut sim = sc.start(&p, 1).unwrap();
             let end = sim.end_s();
             sim.run_until(end.min(30.0));
             let s = sim.series();

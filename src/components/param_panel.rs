@@ -84,7 +84,7 @@ pub fn ParamPanel(
                     }
                 })}
             <div class="param-list">
-                {specs.iter().map(|spec| view! { <ParamRow spec=spec specs=specs params=params errors=errors /> }).collect_view()}
+                {specs.iter().map(|spec| view! { <ParamRow spec=spec scenario=scenario params=params errors=errors /> }).collect_view()}
             </div>
             <div class="panel-foot">
                 <SeedInput seed=seed errors=errors />
@@ -109,7 +109,7 @@ pub fn ParamPanel(
 #[component]
 fn ParamRow(
     spec: &'static ParamSpec,
-    specs: &'static [ParamSpec],
+    scenario: &'static Scenario,
     params: RwSignal<Params>,
     errors: RwSignal<Vec<ParamError>>,
 ) -> impl IntoView {
@@ -119,7 +119,7 @@ fn ParamRow(
     let value = move || params.with(|p| p.iter().find(|(n, _)| *n == name).map_or(spec.default, |(_, v)| v));
     let commit = move |text: String| {
         let mut next = params.get_untracked();
-        match next.set_str(specs, name, &text) {
+        match scenario.set_str(&mut next, name, &text) {
             Ok(()) => {
                 errors.update(|e| e.retain(|x| x.name != name));
                 if next != params.get_untracked() {

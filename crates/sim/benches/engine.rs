@@ -32,7 +32,7 @@ fn scenarios(c: &mut Criterion) {
         let params = s.defaults();
         g.bench_function(name, |b| {
             b.iter(|| {
-                let mut sim = s.start(&params, 1);
+                let mut sim = s.start(&params, 1).unwrap();
                 sim.run_to_end();
                 black_box(sim.series().len())
             })

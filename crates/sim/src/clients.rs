@@ -1,6 +1,7 @@
 //! Open-loop clients: Poisson arrivals that do not slow down when the server does, each request
-//! with a shape (CPU before and after an outbound call) and an optional client timeout.
+//! drawn from a shape, with an optional client timeout.
 
+use crate::engine::request::RequestShape;
 use crate::rng::Stream;
 use crate::time::Dur;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,8 @@ pub enum Dist {
     Exp(f64),
     /// Log-normal with this mean [s] and coefficient of variation.
     LogNormal(f64, f64),
+    /// Uniform between the two values [s].
+    Uniform(f64, f64),
 }
 
 impl Dist {
@@ -27,6 +30,7 @@ impl Dist {
             Dist::Const(v) => v,
             Dist::Exp(mean) => rng.exp(mean),
             Dist::LogNormal(mean, cv) => rng.lognormal(mean, cv),
+            Dist::Uniform(a, b) => a + (b - a) * rng.uniform(),
         }
     }
 
@@ -34,49 +38,20 @@ impl Dist {
     pub fn mean(&self) -> f64 {
         match *self {
             Dist::Const(v) | Dist::Exp(v) | Dist::LogNormal(v, _) => v,
+            Dist::Uniform(a, b) => 0.5 * (a + b),
         }
     }
 }
 
-/// What one request does once a worker thread picks it up.
-///
-/// `cpu_before` → outbound call of `io` (the thread blocks) → with probability `p_sync` a
-/// continuation of `cpu_continuation` must run on another pool thread before the blocked thread
-/// resumes → `cpu_after` → response. With `io` zero the request is pure CPU.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RequestShape {
-    /// CPU before the outbound call.
-    pub cpu_before: Dist,
-    /// Outbound call latency; zero for none.
-    pub io: Dist,
-    /// Probability that the call's completion needs a pool thread (sync-over-async).
-    pub p_sync: f64,
-    /// CPU of that continuation.
-    pub cpu_continuation: Dist,
-    /// CPU after the call.
-    pub cpu_after: Dist,
-}
-
-impl RequestShape {
-    /// A request that only needs CPU.
-    pub fn cpu_only(cpu: Dist) -> RequestShape {
-        RequestShape {
-            cpu_before: cpu,
-            io: Dist::ZERO,
-            p_sync: 0.0,
-            cpu_continuation: Dist::ZERO,
-            cpu_after: Dist::ZERO,
-        }
-    }
-}
-
-/// Where a source's requests go.
+/// Where a request goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// Straight to one worker process.
     Process(u16),
-    /// Through the load balancer.
-    Balancer,
+    /// To one host (a process chosen uniformly).
+    Host(u16),
+    /// Through host group `g`'s load balancer.
+    Group(u16),
 }
 
 /// An open-loop Poisson source.
@@ -94,9 +69,19 @@ pub struct OpenLoopSource {
     pub limit: Option<u64>,
     /// Requests issued so far.
     pub issued: u64,
+    /// Users behind the source: each request carries a uniform user id below this (0 = none).
+    pub users: u32,
+    /// Component told each request's outcome, with the user id as tag (0 = nobody).
+    pub notify: u16,
 }
 
 impl OpenLoopSource {
+    /// A source at `rate` of requests shaped `shape` to `target`, with no timeout, no limit,
+    /// no users and nobody told.
+    pub fn new(rate: f64, shape: RequestShape, target: Target) -> OpenLoopSource {
+        OpenLoopSource { rate, shape, target, timeout: None, limit: None, issued: 0, users: 0, notify: 0 }
+    }
+
     /// The gap to the next arrival [s], or `None` when the source is done or paused.
     pub fn next_gap(&self, rng: &mut Stream) -> Option<f64> {
         if self.rate <= 0.0 || self.limit.is_some_and(|l| self.issued >= l) {

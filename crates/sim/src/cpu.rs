@@ -120,6 +120,13 @@ impl ProcessorSharing {
         moved
     }
 
+    /// Drops the bursts whose tag `keep` rejects (a crashed process's work), at the current
+    /// virtual time (call [`Self::advance`] first). O(n); crashes are rare.
+    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
+        let kept: Vec<Reverse<Burst>> = self.heap.drain().filter(|Reverse(b)| keep(b.tag)).collect();
+        self.heap = kept.into();
+    }
+
     /// Changes the speed factor (1 = normal) from `now` on.
     pub fn set_speed(&mut self, now: SimTime, speed: f64) {
         self.advance(now);

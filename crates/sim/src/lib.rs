@@ -14,26 +14,34 @@
 //! ```
 //! use postmortem_sim::scenario;
 //! let s = scenario::find("staircase").unwrap();
-//! let mut sim = s.start(&s.defaults(), 1);
+//! let mut sim = s.start(&s.defaults(), 1).unwrap();
 //! sim.run_until(5.0);
 //! let threads = sim.series().column("threads").unwrap();
 //! assert!(*threads.last().unwrap() >= 192.0);
 //! ```
 #![warn(missing_docs)]
 
+pub mod breaker;
 pub mod clients;
+pub mod components;
 pub mod cpu;
+pub mod dependency;
+pub mod engine;
 pub mod erlang;
+pub mod gauges;
 pub mod load_balancer;
+pub mod metrics;
 pub mod mmc;
+pub mod model;
 pub mod params;
 pub mod rng;
 pub mod scenario;
 pub mod scenarios;
 pub mod series;
+pub mod simulation;
 pub mod thread_pool;
 pub mod time;
-pub mod world;
 
+pub use model::Model;
 pub use scenario::{catalog, find, Scenario};
-pub use world::Simulation;
+pub use simulation::Simulation;

@@ -2,11 +2,11 @@
 //! threads on c cores (so no thread ever shares a core), exponential service and no I/O. Its
 //! steady state is Erlang C, which the tests check it against.
 
-use crate::clients::{Dist, OpenLoopSource, RequestShape, Target};
+use crate::clients::{Dist, OpenLoopSource, Target};
+use crate::engine::{Engine, EngineConfig, HostConfig, ProcessConfig, RequestShape};
 use crate::erlang::{erlang_c, ErlangC};
 use crate::thread_pool::PoolConfig;
 use crate::time::SimTime;
-use crate::world::{ProcessConfig, Simulation, WorldConfig};
 use serde::Serialize;
 
 /// One fixed-size M/M/c experiment.
@@ -41,39 +41,28 @@ pub struct MmcSummary {
 
 /// The world of an M/M/c queue. `customers` bounds the arrivals (None: unbounded);
 /// `end` is when the run stops.
-pub fn world(servers: u32, arrival_rate: f64, service_rate: f64, customers: Option<u64>) -> WorldConfig {
+pub fn world(servers: u32, arrival_rate: f64, service_rate: f64, customers: Option<u64>) -> EngineConfig {
     let servers = servers.max(1);
-    WorldConfig {
-        host_cores: vec![servers],
-        kappa: 0.0,
-        processes: vec![ProcessConfig {
-            host: 0,
-            pool: PoolConfig::fixed(servers),
-            queue_limit: u32::MAX,
-            max_executing: None,
-        }],
-        balancer: None,
-        sources: vec![OpenLoopSource {
-            rate: arrival_rate,
-            shape: RequestShape::cpu_only(Dist::Exp(1.0 / service_rate)),
-            target: Target::Process(0),
-            timeout: None,
-            limit: customers,
-            issued: 0,
-        }],
-        script: vec![],
-        sampling: None,
+    let mut source = OpenLoopSource::new(
+        arrival_rate,
+        RequestShape::cpu_only(Dist::Exp(1.0 / service_rate)),
+        Target::Process(0),
+    );
+    source.limit = customers;
+    EngineConfig {
+        hosts: vec![HostConfig { cores: servers, kappa: 0.0, group: None, enabled: true }],
+        processes: vec![ProcessConfig::new(0, PoolConfig::fixed(servers), u32::MAX)],
+        sources: vec![source],
         end: SimTime::NEVER,
         warmup: customers.map_or(0, |n| n / 10),
+        ..EngineConfig::default()
     }
 }
 
 /// Runs `cfg.customers` customers through the queue and summarises them.
 pub fn simulate(cfg: &MmcConfig) -> MmcSummary {
-    let mut sim = Simulation::new(
-        world(cfg.servers, cfg.arrival_rate, cfg.service_rate, Some(cfg.customers)),
-        cfg.seed,
-    );
+    let mut sim =
+        Engine::new(world(cfg.servers, cfg.arrival_rate, cfg.service_rate, Some(cfg.customers)), cfg.seed);
     sim.run_to_end();
     let s = sim.wait_stats();
     let n = s.started.max(1) as f64;
@@ -91,11 +80,11 @@ pub fn simulate(cfg: &MmcConfig) -> MmcSummary {
 /// It is the speed floor the engine is measured against (see docs/PERFORMANCE.md) and an
 /// independent check of the engine's statistics. Uses the same random streams as [`simulate`].
 pub fn bare_heap(cfg: &MmcConfig) -> MmcSummary {
-    use crate::rng::{Stream, StreamId};
+    use crate::rng::Stream;
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let mut arrivals = Stream::new(cfg.seed, StreamId::Arrivals);
-    let mut service = Stream::new(cfg.seed, StreamId::Service);
+    let mut arrivals = Stream::derive(cfg.seed, "arrivals", 0);
+    let mut service = Stream::derive(cfg.seed, "shapes", 0);
     let mut free: BinaryHeap<Reverse<u64>> = (0..cfg.servers.max(1)).map(|_| Reverse(0)).collect();
     let (mean_gap, mean_service) = (1.0 / cfg.arrival_rate, 1.0 / cfg.service_rate);
     let warmup = cfg.customers / 10;

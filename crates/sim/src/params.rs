@@ -211,6 +211,83 @@ impl Params {
     }
 }
 
+/// A Rust type a parameter can be read as.
+pub trait ParamType {
+    /// Whether only whole numbers are allowed.
+    const INTEGER: bool;
+    /// The value from a (valid) number.
+    fn from_f64(v: f64) -> Self;
+}
+impl ParamType for f64 {
+    const INTEGER: bool = false;
+    fn from_f64(v: f64) -> f64 {
+        v
+    }
+}
+impl ParamType for u32 {
+    const INTEGER: bool = true;
+    fn from_f64(v: f64) -> u32 {
+        v as u32
+    }
+}
+impl ParamType for i32 {
+    const INTEGER: bool = true;
+    fn from_f64(v: f64) -> i32 {
+        v as i32
+    }
+}
+impl ParamType for bool {
+    const INTEGER: bool = true;
+    fn from_f64(v: f64) -> bool {
+        v != 0.0
+    }
+}
+
+impl Params {
+    /// The values in the scenario's order (for typed parameter structs).
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+}
+
+/// Declares a scenario's parameters once: the `ParamSpec` list (name = field name) and a typed
+/// struct read from [`Params`] by position, so a name can never be misspelt at a use site.
+///
+/// Each field: `name: type = (label, unit, default, min, max, step, provenance, description)`;
+/// `bool` fields are switches (unit `on/off`).
+#[macro_export]
+macro_rules! typed_params {
+    ($(#[$m:meta])* pub struct $S:ident; pub const $SPECS:ident;
+     { $( $field:ident : $ty:ty = ($label:literal, $unit:literal, $def:expr, $min:expr, $max:expr, $step:expr, $prov:ident, $desc:literal) ),* $(,)? }) => {
+        /// The parameters, in display order.
+        pub const $SPECS: &[$crate::params::ParamSpec] = &[ $(
+            $crate::params::ParamSpec {
+                name: stringify!($field),
+                label: $label,
+                unit: $unit,
+                default: $def as f64,
+                min: $min as f64,
+                max: $max as f64,
+                step: $step as f64,
+                integer: <$ty as $crate::params::ParamType>::INTEGER,
+                description: $desc,
+                provenance: $crate::params::Provenance::$prov,
+            }
+        ),* ];
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(missing_docs)]
+        pub struct $S { $( pub $field: $ty ),* }
+        impl $S {
+            /// Reads valid parameters of this scenario.
+            pub fn from_params(p: &$crate::params::Params) -> $S {
+                let mut it = p.values().iter().copied();
+                $S { $( $field: <$ty as $crate::params::ParamType>::from_f64(it.next().expect("a value per parameter")) ),* }
+            }
+        }
+    };
+}
+
 fn find<'a>(specs: &'a [ParamSpec], name: &str) -> Result<(usize, &'a ParamSpec), ParamError> {
     specs.iter().enumerate().find(|(_, s)| s.name == name).ok_or_else(|| ParamError {
         name: name.to_string(),

@@ -36,9 +36,13 @@ pub enum StreamId {
 impl Stream {
     /// The stream `id` of the run seeded with `seed`.
     pub fn new(seed: u64, id: StreamId) -> Stream {
-        // SplitMix64-style mixing of (seed, stream) into the generator's 32-byte seed.
+        Stream::keyed(seed, 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(id as u64 + 1))
+    }
+
+    /// SplitMix64-style mixing of (seed, stream key) into the generator's 32-byte seed.
+    fn keyed(seed: u64, key_mix: u64) -> Stream {
         let mut key = [0u8; 32];
-        let mut x = seed ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(id as u64 + 1));
+        let mut x = seed ^ key_mix;
         for chunk in key.chunks_mut(8) {
             x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
             let mut z = x;
@@ -48,6 +52,19 @@ impl Stream {
             chunk.copy_from_slice(&z.to_le_bytes());
         }
         Stream { rng: Pcg64::from_seed(key) }
+    }
+
+    /// The stream of component `name`, instance `index`, of the run seeded with `seed`: every
+    /// component and source draws from its own, so a what-if changes only the randomness of
+    /// what it touches (common random numbers).
+    pub fn derive(seed: u64, name: &str, index: u64) -> Stream {
+        // FNV-1a of the name, mixed with the index, as the stream key.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in name.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        Stream::keyed(seed, h ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17))
     }
 
     /// Uniform in [0, 1), with 53 random bits.

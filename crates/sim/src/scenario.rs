@@ -4,7 +4,7 @@
 
 use crate::params::{ParamError, ParamSpec, Params, Preset};
 use crate::scenarios;
-use crate::world::Simulation;
+use crate::simulation::Simulation;
 
 /// A scenario: what the reader (or the CLI) can run.
 pub struct Scenario {
@@ -18,8 +18,11 @@ pub struct Scenario {
     pub params: &'static [ParamSpec],
     /// Its presets (what-ifs).
     pub presets: &'static [Preset],
-    /// Builds the world.
+    /// Builds the run (from valid parameters).
     pub(crate) build: fn(&Params, u64) -> Simulation,
+    /// Checks what single-parameter ranges cannot: combinations whose cost would be unbounded
+    /// (too many samples, a queue that would outgrow memory).
+    pub(crate) validate: fn(&Params) -> Result<(), ParamError>,
 }
 
 impl Scenario {
@@ -45,9 +48,35 @@ impl Scenario {
         })
     }
 
-    /// Starts a run. `params` must come from this scenario (they are valid by construction).
-    pub fn start(&self, params: &Params, seed: u64) -> Simulation {
-        (self.build)(params, seed)
+    /// Checks a full set of parameters of this scenario for combinations it refuses.
+    pub fn check(&self, params: &Params) -> Result<(), ParamError> {
+        (self.validate)(params)
+    }
+
+    /// Parses, checks and sets one value, then checks the combination; on any error nothing
+    /// changes. What the URL, the UI and the CLI all go through.
+    pub fn set_str(&self, params: &mut Params, name: &str, text: &str) -> Result<(), ParamError> {
+        let mut next = params.clone();
+        next.set_str(self.params, name, text)?;
+        self.check(&next)?;
+        *params = next;
+        Ok(())
+    }
+
+    /// Applies many `name=value` assignments; each bad one (alone or in combination with the
+    /// ones before it) is reported and leaves its parameter as it was.
+    pub fn set_many<'a>(
+        &self,
+        params: &mut Params,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<ParamError> {
+        pairs.into_iter().filter_map(|(n, v)| self.set_str(params, n, v).err()).collect()
+    }
+
+    /// Starts a run, or says which parameter makes its cost unbounded.
+    pub fn start(&self, params: &Params, seed: u64) -> Result<Simulation, ParamError> {
+        self.check(params)?;
+        Ok((self.build)(params, seed))
     }
 }
 

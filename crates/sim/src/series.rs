@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Most samples a run may hold: scenarios refuse settings that would make more.
+pub const MAX_ROWS: usize = 200_000;
+
 /// One column's description.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Column {
@@ -13,6 +16,28 @@ pub struct Column {
     pub unit: String,
 }
 
+/// How `time_s` maps to a wall clock, for a `clock_utc` column in the CSV.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Clock {
+    /// `time_s` 0 is this many seconds after midnight UTC; printed as HH:MM:SS.
+    TimeOfDay {
+        /// Seconds after midnight at `time_s` 0.
+        origin_s: f64,
+    },
+}
+
+impl Clock {
+    /// The clock reading at `time_s`.
+    pub fn format(&self, time_s: f64) -> String {
+        match *self {
+            Clock::TimeOfDay { origin_s } => {
+                let t = (origin_s + time_s).max(0.0).round() as u64 % 86_400;
+                format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+            }
+        }
+    }
+}
+
 /// Samples in columns: `data[c][r]` is column `c` of sample `r`. Column 0 is always `time_s`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Series {
@@ -20,6 +45,9 @@ pub struct Series {
     pub columns: Vec<Column>,
     /// Column-major values.
     pub data: Vec<Vec<f64>>,
+    /// The wall clock, if the scenario has one (CSV gets a `clock_utc` column after `time_s`).
+    #[serde(default)]
+    pub clock: Option<Clock>,
 }
 
 impl Series {
@@ -28,7 +56,7 @@ impl Series {
         let mut all = vec![Column { name: "time_s".into(), label: "Time".into(), unit: "s".into() }];
         all.extend(columns);
         let data = vec![Vec::new(); all.len()];
-        Series { columns: all, data }
+        Series { columns: all, data, clock: None }
     }
 
     /// Number of samples.
@@ -62,14 +90,25 @@ impl Series {
     /// CSV with a header line; `time_s` first. Numbers use Rust's shortest round-trip formatting,
     /// so the text is identical wherever the numbers are.
     pub fn to_csv(&self) -> String {
-        let mut out = self.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(",");
+        use std::fmt::Write;
+        let mut names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        if self.clock.is_some() {
+            names.insert(1, "clock_utc");
+        }
+        let mut out = names.join(",");
         out.push('\n');
         for r in 0..self.len() {
             for (c, col) in self.data.iter().enumerate() {
                 if c > 0 {
                     out.push(',');
                 }
-                out.push_str(&format!("{}", col[r]));
+                let _ = write!(out, "{}", col[r]);
+                if c == 0 {
+                    if let Some(clock) = &self.clock {
+                        out.push(',');
+                        out.push_str(&clock.format(col[r]));
+                    }
+                }
             }
             out.push('\n');
         }

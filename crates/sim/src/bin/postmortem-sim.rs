@@ -5,8 +5,10 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use postmortem_sim::mmc::{bare_heap, simulate, MmcConfig};
+use postmortem_sim::model::Model;
 use postmortem_sim::params::{ParamError, Params};
 use postmortem_sim::scenario::{self, Scenario};
+use postmortem_sim::scenarios::vsts::{self, checks};
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::process::ExitCode;
@@ -79,6 +81,54 @@ enum Command {
     },
     /// List the scenarios (JSON).
     Scenarios,
+    /// Check a scenario's acceptance properties over many seeds: each property, its threshold,
+    /// and the fraction of seeds where it holds (a table; `--format json` for JSON).
+    Calibrate {
+        /// Scenario name (only vsts-2018-02-07 has properties)
+        scenario: String,
+        /// Seeds 1..=N
+        #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        seeds: u64,
+        /// Apply a preset before any --set
+        #[arg(long)]
+        preset: Option<String>,
+        /// Set a parameter: --set name=value (repeatable)
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Also run the counterfactuals and the sustaining-loop ablation
+        #[arg(long)]
+        counterfactuals: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+    /// The metastability map: per cell of a grid over two parameters, the fraction of seeds that
+    /// recover within 20 minutes of the trigger (CSV).
+    Sweep {
+        /// Scenario name (vsts-2018-02-07)
+        scenario: String,
+        /// NAME=A..B:STEPS
+        #[arg(long)]
+        x: String,
+        /// NAME=A..B:STEPS
+        #[arg(long)]
+        y: String,
+        /// Seeds 1..=N per cell
+        #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        seeds: u64,
+        /// Apply a preset before any --set
+        #[arg(long)]
+        preset: Option<String>,
+        /// Set a parameter: --set name=value (repeatable)
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -173,24 +223,74 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             });
             format!("{out}\n")
         }
+        Command::Calibrate { scenario, seeds, preset, set, counterfactuals, format } => {
+            let sc = vsts_only(&scenario, "calibrate")?;
+            let params = configure(sc, preset, &set)?;
+            sc.check(&params)?;
+            let checks = calibrate(sc, &params, seeds, counterfactuals)?;
+            match format {
+                TableFormat::Json => {
+                    format!("{}\n", serde_json::to_string_pretty(&checks).expect("serialisable"))
+                }
+                TableFormat::Table => {
+                    let mut out =
+                        format!("{:<5} {:>8} {:>9}  {:<4}  property\n", "id", "holds", "required", "");
+                    for c in &checks {
+                        out.push_str(&format!(
+                            "{:<5} {:>7.0}% {:>8.0}%  {:<4}  {}\n",
+                            c.id,
+                            100.0 * c.fraction,
+                            100.0 * c.required,
+                            if c.pass { "ok" } else { "FAIL" },
+                            c.description
+                        ));
+                    }
+                    out
+                }
+            }
+        }
+        Command::Sweep { scenario, x, y, seeds, preset, set } => {
+            let sc = vsts_only(&scenario, "sweep")?;
+            let params = configure(sc, preset, &set)?;
+            let (xn, xs) = axis(sc, "--x", &x)?;
+            let (yn, ys) = axis(sc, "--y", &y)?;
+            let mut cells = vec![];
+            for &xv in &xs {
+                for &yv in &ys {
+                    let mut p = params.clone();
+                    p.set(sc.params, &xn, xv)?;
+                    p.set(sc.params, &yn, yv)?;
+                    sc.check(&p)?;
+                    cells.push(p);
+                }
+            }
+            let jobs: Vec<(usize, u64)> =
+                (0..cells.len()).flat_map(|c| (1..=seeds).map(move |s| (c, s))).collect();
+            let recovered = parallel(&jobs, |&(c, seed)| {
+                let sum = summary(&cells[c], seed);
+                sum.recovery_s.is_some_and(|r| r <= vsts::at(10, 30))
+            });
+            let mut out = format!("{xn},{yn},recovered_fraction\n");
+            for (c, p) in cells.iter().enumerate() {
+                let k = jobs.iter().zip(&recovered).filter(|((cc, _), r)| *cc == c && **r).count();
+                out.push_str(&format!(
+                    "{},{},{}\n",
+                    p.value(&xn).expect("set"),
+                    p.value(&yn).expect("set"),
+                    k as f64 / seeds as f64
+                ));
+            }
+            out
+        }
         Command::Run { scenario, preset, set, seed, sample_s, format } => {
             let sc = find(&scenario)?;
-            let mut params = sc.defaults();
-            if let Some(p) = preset {
-                params.apply(sc.params, sc.preset(&p)?)?;
-            }
-            for a in &set {
-                let (name, value) = a
-                    .split_once('=')
-                    .ok_or_else(|| Usage(format!("--set takes NAME=VALUE (got \"{a}\")")))?;
-                params.set_str(sc.params, name.trim(), value)?;
-            }
+            let mut params = configure(sc, preset, &set)?;
             if let Some(s) = sample_s {
                 params
                     .set_str(sc.params, "sample_s", &s)
                     .map_err(|e| Usage(e.message.replace("sample_s", "--sample-s (sample_s)")))?;
             }
-            let mut sim = sc.start(&params, seed);
+            let mut sim = sc.start(&params, seed)?;
             sim.run_to_end();
             match format {
                 Format::Csv => sim.series().to_csv(),
@@ -229,6 +329,103 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             format!("{}\n", serde_json::to_string_pretty(&list).expect("serialisable"))
         }
     })
+}
+
+fn configure(sc: &Scenario, preset: Option<String>, set: &[String]) -> Result<Params, Usage> {
+    let mut params = sc.defaults();
+    if let Some(p) = preset {
+        params.apply(sc.params, sc.preset(&p)?)?;
+    }
+    for a in set {
+        let (name, value) =
+            a.split_once('=').ok_or_else(|| Usage(format!("--set takes NAME=VALUE (got \"{a}\")")))?;
+        params.set_str(sc.params, name.trim(), value)?;
+    }
+    Ok(params)
+}
+
+fn vsts_only(name: &str, what: &str) -> Result<&'static Scenario, Usage> {
+    let sc = find(name)?;
+    if sc.name != vsts::SCENARIO.name {
+        return Err(Usage(format!(
+            "{what} knows the properties of {} only (got \"{name}\")",
+            vsts::SCENARIO.name
+        )));
+    }
+    Ok(sc)
+}
+
+/// `NAME=A..B:STEPS` → the parameter and its STEPS values from A to B.
+fn axis(sc: &Scenario, flag: &str, text: &str) -> Result<(String, Vec<f64>), Usage> {
+    let bad = || Usage(format!("{flag} takes NAME=A..B:STEPS with STEPS from 1 to 50 (got \"{text}\")"));
+    let (name, range) = text.split_once('=').ok_or_else(bad)?;
+    let (ab, steps) = range.split_once(':').ok_or_else(bad)?;
+    let (a, b) = ab.split_once("..").ok_or_else(bad)?;
+    let spec = sc
+        .param(name.trim())
+        .ok_or_else(|| Usage(format!("{flag}: unknown parameter \"{}\"", name.trim())))?;
+    let (a, b) = (spec.parse(a)?, spec.parse(b)?);
+    let steps: usize = steps.trim().parse().ok().filter(|n| (1..=50).contains(n)).ok_or_else(bad)?;
+    let values = (0..steps)
+        .map(|i| if steps == 1 { a } else { a + (b - a) * i as f64 / (steps - 1) as f64 })
+        .map(|v| if spec.integer { v.round() } else { v })
+        .collect();
+    Ok((spec.name.to_string(), values))
+}
+
+/// `f` over `jobs` on every core, results in job order.
+fn parallel<J: Sync, R: Send + Default + Clone>(jobs: &[J], f: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let n = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(vec![R::default(); jobs.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..n {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= jobs.len() {
+                    break;
+                }
+                let r = f(&jobs[i]);
+                results.lock().expect("no panics while held")[i] = r;
+            });
+        }
+    });
+    results.into_inner().expect("no panics while held")
+}
+
+fn summary(p: &Params, seed: u64) -> checks::Summary {
+    let v = vsts::VstsParams::from_params(p);
+    let mut d = vsts::driver(&v, seed);
+    while !d.step_events(u64::MAX) {}
+    checks::summarize(d.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64)
+}
+
+fn calibrate(
+    sc: &Scenario,
+    params: &Params,
+    seeds: u64,
+    counterfactuals: bool,
+) -> Result<Vec<checks::Check>, Usage> {
+    let runs = checks::runs(counterfactuals);
+    let mut configs = vec![];
+    for r in &runs {
+        let mut p = params.clone();
+        for (n, v) in &r.changes {
+            p.set(sc.params, n, *v)?;
+        }
+        sc.check(&p)?;
+        configs.push(p);
+    }
+    let jobs: Vec<(usize, u64)> = (0..runs.len()).flat_map(|c| (1..=seeds).map(move |s| (c, s))).collect();
+    let sums = parallel(&jobs, |&(c, seed)| summary(&configs[c], seed));
+    let grouped: Vec<(&str, Vec<checks::Summary>)> = runs
+        .iter()
+        .enumerate()
+        .map(|(c, r)| {
+            (r.name, jobs.iter().zip(&sums).filter(|((cc, _), _)| *cc == c).map(|(_, s)| s.clone()).collect())
+        })
+        .collect();
+    Ok(checks::evaluate(&grouped))
 }
 
 fn run_json(sc: &Scenario, params: &Params, seed: u64, sim: &postmortem_sim::Simulation) -> Value {

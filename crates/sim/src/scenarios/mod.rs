@@ -1,15 +1,19 @@
-//! Scenario definitions: parameters, presets and how each builds its world.
+//! Scenario definitions: parameters, presets and how each builds its run.
 
 pub mod basics;
+pub mod vsts;
 
-use crate::clients::{Dist, OpenLoopSource, RequestShape, Target};
+use crate::clients::{Dist, OpenLoopSource, Target};
+use crate::engine::{Action, Engine, EngineConfig, HostConfig, ProcessConfig, RequestShape};
+use crate::gauges::{Gauge, Gauges};
 use crate::load_balancer::ProbeConfig;
-use crate::params::Params;
+use crate::params::{ParamError, Params};
 use crate::scenario::Scenario;
 use crate::series::Column;
+use crate::series::MAX_ROWS;
+use crate::simulation::Simulation;
 use crate::thread_pool::PoolConfig;
 use crate::time::{Dur, SimTime};
-use crate::world::{Action, Metric, ProcessConfig, Simulation, WorldConfig};
 use basics::*;
 
 /// Every scenario, in presentation order.
@@ -21,6 +25,7 @@ pub(crate) static CATALOG: &[Scenario] = &[
         params: MMC_PARAMS,
         presets: MMC_PRESETS,
         build: build_mmc,
+        validate: validate_mmc,
     },
     Scenario {
         name: "staircase",
@@ -29,6 +34,7 @@ pub(crate) static CATALOG: &[Scenario] = &[
         params: STAIRCASE_PARAMS,
         presets: STAIRCASE_PRESETS,
         build: build_staircase,
+        validate: validate_rows,
     },
     Scenario {
         name: "probe",
@@ -37,31 +43,76 @@ pub(crate) static CATALOG: &[Scenario] = &[
         params: PROBE_PARAMS,
         presets: PROBE_PRESETS,
         build: build_probe,
+        validate: validate_rows,
     },
+    vsts::SCENARIO,
 ];
 
-fn col(name: &str, label: &str, unit: &str) -> Column {
+pub(crate) fn col(name: &str, label: &str, unit: &str) -> Column {
     Column { name: name.into(), label: label.into(), unit: unit.into() }
 }
 
-fn sampling(p: &Params, cols: Vec<(Column, Metric)>) -> Option<(Dur, Vec<(Column, Metric)>)> {
-    Some((Dur::from_secs(p.get("sample_s")), cols))
+/// Refuses a sample interval that would make more than [`MAX_ROWS`] samples.
+fn validate_rows(p: &Params) -> Result<(), ParamError> {
+    check_rows(p.get("duration_s"), p.get("sample_s"))
+}
+
+/// A run of `duration_s` sampled every `sample_s` must stay within [`MAX_ROWS`] rows.
+pub(crate) fn check_rows(duration_s: f64, sample_s: f64) -> Result<(), ParamError> {
+    let rows = duration_s / sample_s;
+    if rows > MAX_ROWS as f64 {
+        return Err(ParamError {
+            name: "sample_s".into(),
+            message: format!(
+                "sample_s must be at least {} s for this run length (at most {MAX_ROWS} samples; got {} samples)",
+                crate::params::fmt_num((duration_s / MAX_ROWS as f64 * 1000.0).ceil() / 1000.0),
+                rows.ceil()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Most requests an M/M/c run may leave queued: an unstable queue grows at λ − cμ.
+pub const MAX_MMC_BACKLOG: f64 = 5_000_000.0;
+
+fn validate_mmc(p: &Params) -> Result<(), ParamError> {
+    validate_rows(p)?;
+    let growth = p.get("arrival_rate") - p.get("servers") * p.get("service_rate");
+    let backlog = growth * p.get("duration_s");
+    if backlog > MAX_MMC_BACKLOG {
+        let max_rate = p.get("servers") * p.get("service_rate") + MAX_MMC_BACKLOG / p.get("duration_s");
+        return Err(ParamError {
+            name: "arrival_rate".into(),
+            message: format!(
+                "arrival_rate must be at most {} req/s with these servers, service rate and duration_s: above capacity the queue would grow past {} requests",
+                crate::params::fmt_num((max_rate * 10.0).floor() / 10.0),
+                MAX_MMC_BACKLOG
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn every(p: &Params) -> Dur {
+    Dur::from_secs(p.get("sample_s"))
+}
+
+fn gauges(cols: Vec<(Column, Gauge)>) -> Gauges {
+    Gauges::new(cols)
 }
 
 fn build_mmc(p: &Params, seed: u64) -> Simulation {
     let mut w =
         crate::mmc::world(p.get("servers") as u32, p.get("arrival_rate"), p.get("service_rate"), None);
     w.end = SimTime::from_secs(p.get("duration_s"));
-    w.sampling = sampling(
-        p,
-        vec![
-            (col("queue", "Waiting", "requests"), Metric::Queue(0)),
-            (col("busy", "Busy servers", "threads"), Metric::Busy(0)),
-            (col("in_system", "In system", "requests"), Metric::InSystem(0)),
-            (col("mean_wait_s", "Mean wait so far", "s"), Metric::MeanWait),
-        ],
-    );
-    Simulation::new(w, seed)
+    let g = gauges(vec![
+        (col("queue", "Waiting", "requests"), Gauge::Queue(0)),
+        (col("busy", "Busy servers", "threads"), Gauge::Busy(0)),
+        (col("in_system", "In system", "requests"), Gauge::InSystem(0)),
+        (col("mean_wait_s", "Mean wait so far", "s"), Gauge::MeanWait),
+    ]);
+    Simulation::with_gauges(Engine::new(w, seed), g, every(p))
 }
 
 fn build_staircase(p: &Params, seed: u64) -> Simulation {
@@ -71,74 +122,59 @@ fn build_staircase(p: &Params, seed: u64) -> Simulation {
     pool.gate = Dur::from_secs(p.get("gate_ms") / 1000.0);
     pool.hill_climbing = p.flag("hill_climbing");
     pool.net6 = p.flag("net6");
-    let w = WorldConfig {
-        host_cores: vec![cores],
-        kappa: 0.0,
-        processes: vec![ProcessConfig { host: 0, pool, queue_limit: 5000, max_executing: None }],
-        balancer: None,
-        sources: vec![OpenLoopSource {
-            rate: p.get("arrival_rate"),
-            shape: RequestShape {
-                cpu_before: Dist::Exp(cpu / 2.0),
-                io: Dist::Const(p.get("io_s")),
-                p_sync: p.get("p_sync"),
-                cpu_continuation: Dist::Const(0.0002),
-                cpu_after: Dist::Exp(cpu / 2.0),
-            },
-            target: Target::Process(0),
-            timeout: None,
-            limit: None,
-            issued: 0,
-        }],
-        script: vec![],
-        sampling: sampling(
-            p,
-            vec![
-                (col("threads", "Threads", "threads"), Metric::Threads(0)),
-                (col("busy", "Busy threads", "threads"), Metric::Busy(0)),
-                (col("blocked", "Blocked threads", "threads"), Metric::Blocked(0)),
-                (col("queue", "Requests waiting for a thread", "requests"), Metric::Queue(0)),
-                (col("cpu_pct", "CPU", "%"), Metric::CpuPct(0)),
-                (col("injected", "Threads injected above MinWorker", "threads"), Metric::Injected(0)),
-            ],
-        ),
+    let shape = RequestShape::call(
+        Dist::Exp(cpu / 2.0),
+        Dist::Const(p.get("io_s")),
+        p.get("p_sync"),
+        Dist::Const(0.0002),
+        Dist::Exp(cpu / 2.0),
+    );
+    let w = EngineConfig {
+        hosts: vec![HostConfig { cores, kappa: 0.0, group: None, enabled: true }],
+        processes: vec![ProcessConfig::new(0, pool, 5000)],
+        sources: vec![OpenLoopSource::new(p.get("arrival_rate"), shape, Target::Process(0))],
         end: SimTime::from_secs(p.get("duration_s")),
-        warmup: 0,
+        ..EngineConfig::default()
     };
-    Simulation::new(w, seed)
+    let g = gauges(vec![
+        (col("threads", "Threads", "threads"), Gauge::Threads(0)),
+        (col("busy", "Busy threads", "threads"), Gauge::Busy(0)),
+        (col("blocked", "Blocked threads", "threads"), Gauge::Blocked(0)),
+        (col("queue", "Requests waiting for a thread", "requests"), Gauge::Queue(0)),
+        (col("cpu_pct", "CPU", "%"), Gauge::CpuPct(0)),
+        (col("injected", "Threads injected above MinWorker", "threads"), Gauge::Injected(0)),
+    ]);
+    Simulation::with_gauges(Engine::new(w, seed), g, every(p))
 }
 
 fn build_probe(p: &Params, seed: u64) -> Simulation {
     let hosts = p.get("hosts") as usize;
     let cores = p.get("cores") as u32;
     let processes = (0..hosts)
-        .map(|h| ProcessConfig {
-            host: h as u16,
-            pool: PoolConfig { hill_climbing: false, ..PoolConfig::clr(100, cores) },
-            queue_limit: p.get("queue_limit") as u32,
-            max_executing: None,
+        .map(|h| {
+            ProcessConfig::new(
+                h as u16,
+                PoolConfig { hill_climbing: false, ..PoolConfig::clr(100, cores) },
+                p.get("queue_limit") as u32,
+            )
         })
         .collect();
-    let w = WorldConfig {
-        host_cores: vec![cores; hosts],
-        kappa: 0.0,
+    let w = EngineConfig {
+        hosts: vec![HostConfig { cores, kappa: 0.0, group: Some(0), enabled: true }; hosts],
         processes,
-        balancer: Some(ProbeConfig {
+        groups: vec![Some(ProbeConfig {
             interval: Dur::from_secs(p.get("probe_interval_s")),
             timeout: Dur::from_secs(p.get("probe_timeout_s")),
             fail_threshold: p.get("fail_threshold") as u32,
             success_threshold: p.get("success_threshold") as u32,
             bypass: p.flag("probe_bypass"),
             cpu_s: 0.001,
-        }),
-        sources: vec![OpenLoopSource {
-            rate: p.get("arrival_rate"),
-            shape: RequestShape::cpu_only(Dist::Exp(p.get("cpu_ms") / 1000.0)),
-            target: Target::Balancer,
-            timeout: None,
-            limit: None,
-            issued: 0,
-        }],
+        })],
+        sources: vec![OpenLoopSource::new(
+            p.get("arrival_rate"),
+            RequestShape::cpu_only(Dist::Exp(p.get("cpu_ms") / 1000.0)),
+            Target::Group(0),
+        )],
         script: vec![
             (
                 SimTime::from_secs(p.get("slow_start_s")),
@@ -149,19 +185,16 @@ fn build_probe(p: &Params, seed: u64) -> Simulation {
                 Action::SetSpeed { host: 0, speed: 1.0 },
             ),
         ],
-        sampling: sampling(
-            p,
-            vec![
-                (col("in_rotation", "Hosts in rotation", "hosts"), Metric::InRotation),
-                (col("host0_in", "Host 0 in rotation", ""), Metric::HostIn(0)),
-                (col("host0_queue", "Host 0 queue", "requests"), Metric::Queue(0)),
-                (col("host0_probe_s", "Host 0 probe latency", "s"), Metric::ProbeLatency(0)),
-                (col("others_queue", "Other hosts' queue (mean)", "requests"), Metric::OthersQueue(0)),
-                (col("rejected_per_s", "Rejected", "req/s"), Metric::RejectRate),
-            ],
-        ),
         end: SimTime::from_secs(p.get("duration_s")),
-        warmup: 0,
+        ..EngineConfig::default()
     };
-    Simulation::new(w, seed)
+    let g = gauges(vec![
+        (col("in_rotation", "Hosts in rotation", "hosts"), Gauge::InRotation),
+        (col("host0_in", "Host 0 in rotation", ""), Gauge::HostIn(0)),
+        (col("host0_queue", "Host 0 queue", "requests"), Gauge::Queue(0)),
+        (col("host0_probe_s", "Host 0 probe latency", "s"), Gauge::ProbeLatency(0)),
+        (col("others_queue", "Other hosts' queue (mean)", "requests"), Gauge::OthersQueue(0)),
+        (col("rejected_per_s", "Rejected", "req/s"), Gauge::RejectRate),
+    ]);
+    Simulation::with_gauges(Engine::new(w, seed), g, every(p))
 }

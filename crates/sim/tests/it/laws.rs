@@ -1,48 +1,38 @@
 //! Operational laws on a world with every mechanism of a request path switched on: CPU before
 //! and after an outbound call, sync-over-async continuations, a CLR pool with injection.
 
-use postmortem_sim::clients::{Dist, OpenLoopSource, RequestShape, Target};
+use postmortem_sim::clients::{Dist, OpenLoopSource, Target};
+use postmortem_sim::engine::{EngineConfig, HostConfig, ProcessConfig, RequestShape};
 use postmortem_sim::thread_pool::PoolConfig;
 use postmortem_sim::time::SimTime;
-use postmortem_sim::world::{ProcessConfig, Simulation, WorldConfig};
+use postmortem_sim::Simulation;
 
-fn world(end_s: f64) -> WorldConfig {
-    WorldConfig {
-        host_cores: vec![4],
-        kappa: 0.0,
+fn world(end_s: f64) -> EngineConfig {
+    let mut capped = ProcessConfig::new(0, PoolConfig::clr(16, 4), 5000);
+    capped.max_executing = Some(12);
+    EngineConfig {
+        hosts: vec![HostConfig { cores: 4, kappa: 0.0, group: None, enabled: true }],
         processes: vec![
             // MinWorker well above the ~10 threads in use: with 16, a burst can exhaust the pool
             // and tip the uncapped process into sync-over-async starvation (a metastable state
             // of its own, not what these laws are about).
-            ProcessConfig { host: 0, pool: PoolConfig::clr(64, 4), queue_limit: 5000, max_executing: None },
-            ProcessConfig {
-                host: 0,
-                pool: PoolConfig::clr(16, 4),
-                queue_limit: 5000,
-                max_executing: Some(12),
-            },
+            ProcessConfig::new(0, PoolConfig::clr(64, 4), 5000),
+            capped,
         ],
-        balancer: None,
         sources: (0..2)
-            .map(|p| OpenLoopSource {
-                rate: 150.0,
-                shape: RequestShape {
-                    cpu_before: Dist::Exp(0.004),
-                    io: Dist::LogNormal(0.04, 1.0),
-                    p_sync: 0.5,
-                    cpu_continuation: Dist::Const(0.0005),
-                    cpu_after: Dist::Exp(0.005),
-                },
-                target: Target::Process(p),
-                timeout: None,
-                limit: None,
-                issued: 0,
+            .map(|p| {
+                let shape = RequestShape::call(
+                    Dist::Exp(0.004),
+                    Dist::LogNormal(0.04, 1.0),
+                    0.5,
+                    Dist::Const(0.0005),
+                    Dist::Exp(0.005),
+                );
+                OpenLoopSource::new(150.0, shape, Target::Process(p))
             })
             .collect(),
-        script: vec![],
-        sampling: None,
         end: SimTime::from_secs(end_s),
-        warmup: 0,
+        ..EngineConfig::default()
     }
 }
 
@@ -50,7 +40,7 @@ fn world(end_s: f64) -> WorldConfig {
 /// the only discrepancy is the handful of requests in flight at the end.
 #[test]
 fn littles_law_holds_per_process() {
-    let mut sim = Simulation::new(world(2000.0), 11);
+    let mut sim = Simulation::from_config(world(2000.0), 11);
     sim.run_to_end();
     let t = sim.now_s();
     for p in 0..2 {
@@ -66,7 +56,7 @@ fn littles_law_holds_per_process() {
 /// answered requests, within 1 % (the difference is work in progress at the end).
 #[test]
 fn utilisation_law_holds() {
-    let mut sim = Simulation::new(world(2000.0), 12);
+    let mut sim = Simulation::from_config(world(2000.0), 12);
     sim.run_to_end();
     let t = sim.now_s();
     let demand: f64 = (0..2).map(|p| sim.process_stats(p).cpu_demand_s).sum();
@@ -86,11 +76,11 @@ fn overload_grows_at_lambda_minus_mu() {
     w.processes[0].pool = PoolConfig::clr(64, 2);
     w.processes[0].queue_limit = u32::MAX;
     w.processes[0].max_executing = None;
-    w.host_cores = vec![2];
+    w.hosts[0].cores = 2;
     w.sources.truncate(1);
     w.sources[0].rate = 300.0;
     w.sources[0].shape = RequestShape::cpu_only(Dist::Exp(0.010));
-    let mut sim = Simulation::new(w, 3);
+    let mut sim = Simulation::from_config(w, 3);
     sim.run_until(10.0);
     let at10 = sim.totals().in_flight as f64;
     sim.run_until(60.0);

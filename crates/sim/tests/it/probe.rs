@@ -10,7 +10,7 @@ fn column(sim: &postmortem_sim::Simulation, name: &str) -> Vec<f64> {
 fn a_slowed_host_leaves_rotation_and_returns_after_draining() {
     let s = scenario::find("probe").unwrap();
     let p = s.defaults(); // host 0 at 30 % speed from 60 s to 240 s
-    let mut sim = s.start(&p, 2);
+    let mut sim = s.start(&p, 2).unwrap();
     sim.run_to_end();
     let t = column(&sim, "time_s");
     let inn = column(&sim, "host0_in");
@@ -43,7 +43,7 @@ fn a_probe_that_bypasses_the_queue_keeps_the_host_in() {
     let s = scenario::find("probe").unwrap();
     let mut p = s.defaults();
     p.apply(s.params, s.preset("bypass").unwrap()).unwrap();
-    let mut sim = s.start(&p, 2);
+    let mut sim = s.start(&p, 2).unwrap();
     sim.run_to_end();
     assert!(column(&sim, "host0_in").iter().all(|i| *i == 1.0));
     assert!(column(&sim, "in_rotation").iter().all(|i| *i == 3.0));
@@ -54,7 +54,7 @@ fn a_healthy_cluster_never_loses_a_host() {
     let s = scenario::find("probe").unwrap();
     let mut p = s.defaults();
     p.set(s.params, "slow_factor", 1.0).unwrap();
-    let mut sim = s.start(&p, 4);
+    let mut sim = s.start(&p, 4).unwrap();
     sim.run_to_end();
     assert!(column(&sim, "in_rotation").iter().all(|i| *i == 3.0));
     assert_eq!(sim.totals().rejected, 0);

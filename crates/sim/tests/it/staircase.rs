@@ -8,7 +8,7 @@ fn run(changes: &[(&str, f64)]) -> postmortem_sim::Simulation {
     for (n, v) in changes {
         p.set(s.params, n, *v).unwrap();
     }
-    s.start(&p, 5)
+    s.start(&p, 5).unwrap()
 }
 
 /// All threads block on a dependency that does not answer within the run, and the CPU is idle:
@@ -45,7 +45,7 @@ fn the_80_percent_rule_stalls_injection() {
     let s = scenario::find("staircase").unwrap();
     let mut p = s.defaults();
     p.apply(s.params, s.preset("cpu_bound").unwrap()).unwrap();
-    let mut busy = s.start(&p, 5);
+    let mut busy = s.start(&p, 5).unwrap();
     busy.run_to_end();
     let cpu = busy.series().column("cpu_pct").unwrap();
     let late_cpu = cpu[cpu.len() / 2..].iter().sum::<f64>() / (cpu.len() - cpu.len() / 2) as f64;
