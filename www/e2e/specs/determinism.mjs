@@ -13,6 +13,9 @@ const CASES = [
   { scenario: 'mmc', set: { servers: 3, arrival_rate: 20 }, seed: 9 },
   { scenario: 'staircase', set: { min_worker: 50, arrival_rate: 300 }, seed: 3 },
   { scenario: 'probe', set: { hosts: 4, cpu_ms: 5 }, seed: 5 },
+  // The VSTS incident at its smallest scale: every component (SignalR, crash bug, health agent,
+  // operator, thrash detector) and the wall-clock column.
+  { scenario: 'vsts-2018-02-07', set: { scale: 0.05, sample_s: 60 }, seed: 2 },
 ];
 
 const skipCli = () => (process.env.E2E_SKIP_CLI ? 'E2E_SKIP_CLI is set' : false);

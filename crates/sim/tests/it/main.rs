@@ -9,3 +9,4 @@ mod mmc_vs_erlang;
 mod probe;
 mod properties;
 mod staircase;
+mod vsts;

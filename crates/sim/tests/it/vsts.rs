@@ -1,0 +1,130 @@
+//! The VSTS scenario and the engine rules it rests on.
+
+use postmortem_sim::clients::{Dist, OpenLoopSource, Target};
+use postmortem_sim::engine::{Engine, EngineConfig, HostConfig, ProcessConfig, RequestShape};
+use postmortem_sim::load_balancer::ProbeConfig;
+use postmortem_sim::scenario;
+use postmortem_sim::scenarios::vsts::{self, checks};
+use postmortem_sim::thread_pool::PoolConfig;
+use postmortem_sim::time::{Dur, SimTime};
+
+/// Two hosts behind a balancer probing every 15 s with a 15 s timeout (the VSTS default), host 0
+/// slowed so far that its probes wait in the queue for longer than the timeout. The queue limit is
+/// out of reach, so no probe gets a 503: the host must leave on timeouts alone, after exactly
+/// `fail_threshold` of them. (Before per-probe tracking, each new probe overwrote the pending
+/// one at the instant its timeout fired, and the host never left.)
+#[test]
+fn probes_that_only_wait_take_a_host_out_when_timeout_equals_interval() {
+    let cfg = EngineConfig {
+        hosts: vec![HostConfig { cores: 2, kappa: 0.0, group: Some(0), enabled: true }; 2],
+        processes: (0..2).map(|h| ProcessConfig::new(h, PoolConfig::fixed(4), 1_000_000)).collect(),
+        groups: vec![Some(ProbeConfig {
+            interval: Dur::from_secs(15.0),
+            timeout: Dur::from_secs(15.0),
+            fail_threshold: 2,
+            success_threshold: 1,
+            bypass: false,
+            cpu_s: 0.001,
+        })],
+        sources: vec![OpenLoopSource::new(40.0, RequestShape::cpu_only(Dist::Exp(0.02)), Target::Group(0))],
+        end: SimTime::from_secs(400.0),
+        ..EngineConfig::default()
+    };
+    let mut e = Engine::new(cfg, 7);
+    e.set_speed(0, 0.05); // 2 cores at 5 %: capacity 5 req/s against ~20 req/s routed to it
+    let mut left_at = None;
+    let mut t = 0.0;
+    while t < 400.0 && left_at.is_none() {
+        t += 0.1;
+        while e.step_until(SimTime::from_secs(t)) {}
+        if !e.host_in_rotation(0) {
+            left_at = Some((t, e.probes_failed(0)));
+        }
+    }
+    let (_, failed) = left_at.expect("host 0 leaves rotation on probe timeouts");
+    assert_eq!(failed, 2, "out after exactly fail_threshold failed probes");
+    assert_eq!(e.totals().rejected, 0, "no 503 was involved");
+    assert!(e.host_in_rotation(1), "the healthy host stays");
+}
+
+fn run(changes: &[(&str, f64)], seed: u64) -> postmortem_sim::Simulation {
+    let s = scenario::find("vsts-2018-02-07").unwrap();
+    let mut p = s.defaults();
+    for (n, v) in changes {
+        p.set(s.params, n, *v).unwrap();
+    }
+    let mut sim = s.start(&p, seed).unwrap();
+    sim.run_to_end();
+    sim
+}
+
+#[test]
+fn the_csv_has_the_documented_columns_and_a_utc_clock() {
+    let sim = run(&[("scale", 0.05), ("sample_s", 60.0)], 1);
+    let csv = sim.series().to_csv();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for c in [
+        "time_s",
+        "clock_utc",
+        "lb_in_rotation",
+        "impacted_users",
+        "requests_current_total",
+        "threads_total",
+        "cpu_total_pct",
+        "reconnects_per_s",
+        "db_breaker_rejections",
+        "crashes_true",
+        "crashes_reported",
+        "redis_exceptions_at",
+        "redis_exceptions_ja",
+        "health_agent_out",
+        "in_rotation_at6",
+        "threads_at0",
+        "requests_at3",
+        "cpu_at5",
+    ] {
+        assert!(header.contains(&c), "missing column {c}");
+    }
+    assert_eq!(&header[..2], &["time_s", "clock_utc"]);
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(first[1], "09:30:00");
+    assert_eq!(csv.lines().last().unwrap().split(',').nth(1), Some("13:00:00"));
+}
+
+/// The trigger's shape (A2, first part): reconnect attempts in the 15 s after 10:10 peak at
+/// more than ten times their baseline, and the job agents, which are never starved, see no
+/// Redis timeouts while the ATs do (A5, second part).
+#[test]
+fn the_storm_is_a_burst_and_redis_is_a_victim_on_the_ats_only() {
+    let sim = run(&[("crash_rate_per_h", 0.0), ("ha_enabled", 0.0), ("sample_s", 5.0)], 3);
+    let v = vsts::VstsParams::from_params(&scenario::find("vsts-2018-02-07").unwrap().defaults());
+    let s = checks::summarize(sim.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64);
+    assert!(
+        s.reconnect_peak >= 10.0 * s.reconnect_base,
+        "peak {} base {}",
+        s.reconnect_peak,
+        s.reconnect_base
+    );
+    assert!(s.redis_at > 0.0);
+    assert!(s.redis_ja <= 0.01 * s.redis_at, "job agents {} vs ATs {}", s.redis_ja, s.redis_at);
+}
+
+/// Without the crash bug and the health agent, the scale unit at ~70 % CPU is stable before
+/// the trigger (A1's first part), and falls into the bad state after it.
+#[test]
+fn a_healthy_morning_holds_until_the_storm() {
+    let sim = run(&[("crash_rate_per_h", 0.0), ("ha_enabled", 0.0)], 2);
+    let v = vsts::VstsParams::from_params(&scenario::find("vsts-2018-02-07").unwrap().defaults());
+    let s = checks::summarize(sim.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64);
+    assert!(s.pre_frac_ge5 >= 0.95, "{}", s.pre_frac_ge5);
+    assert!(s.pre_impacted_max < 500.0, "{}", s.pre_impacted_max);
+    assert!(s.window_mean_lb < 5.0, "the storm tips it: mean in rotation {}", s.window_mean_lb);
+}
+
+#[test]
+fn same_seed_same_run() {
+    let a = run(&[("scale", 0.05)], 11);
+    let b = run(&[("scale", 0.05)], 11);
+    assert_eq!(a.series().digest(), b.series().digest());
+}
