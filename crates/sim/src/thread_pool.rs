@@ -6,8 +6,12 @@
 //!   host's CPU is below 80 %, and `goal × 1 s` at or above 80 %, which all but stops injection on
 //!   a busy CPU (dotnet/runtime `PortableThreadPool.GateThread.cs`, `CpuUtilizationLow = 80`).
 //! * Hill climbing (simplified): once per gate period, when completions were seen in the last two
-//!   periods and work is queued, the goal moves by at most 4 threads per second in the direction
-//!   that raised throughput, never below `min`, and never up while CPU ≥ 95 %.
+//!   periods and work is queued, the goal moves by one thread in the direction that raised
+//!   throughput, never below `min`, never up while CPU ≥ 95 %, and never more than one thread
+//!   ahead of the threads that exist.
+//! * Whatever the rule, a gate tick adds at most one thread above `min`: at most 2 threads/s with
+//!   the 500 ms gate, the rate the runtime's own tests state ("starvation adds threads at a rate
+//!   of at most 2 per second"). Only the `.NET 6` variant below may go faster.
 //! * Idle threads above `min` retire after 20 s.
 //! * `.NET 6` cooperative blocking: while threads are blocked on sync-over-async waits and work is
 //!   queued, the pool adds up to `cores` threads above `min` at once, then one more after a delay
@@ -230,7 +234,10 @@ impl ThreadPool {
         if self.cfg.hill_climbing {
             add = add.max(self.hill_climb(queued, cpu));
         }
-        add.min(queued as u32).min(self.cfg.max - self.existing)
+        // The goal never runs ahead of the threads by more than the one this tick may add, so a
+        // later tick cannot make up a backlog at once.
+        self.goal = self.goal.min((self.existing + 1).max(self.cfg.min));
+        add.min(1).min(queued as u32).min(self.cfg.max - self.existing)
     }
 
     /// One simplified hill-climbing step; returns threads to add for a raised goal.
@@ -248,8 +255,7 @@ impl ThreadPool {
         if done == 0 || prev == 0.0 {
             return 0; // no completions to learn from (the starvation rule handles this case)
         }
-        // Up to 4 threads per second, as MaxChangePerSecond = 4.
-        let step = ((4.0 * self.cfg.gate.secs()).round() as u32).max(1);
+        // One thread per gate tick (≤ 2/s), and the goal at most one thread ahead of what exists.
         if tp < prev * 0.98 {
             self.hc_dir = -self.hc_dir;
         }
@@ -257,11 +263,11 @@ impl ThreadPool {
             if cpu >= self.cfg.cpu_high {
                 return 0;
             }
-            self.goal = (self.goal + step).min(self.cfg.max);
+            self.goal = (self.goal + 1).min(self.existing + 1).max(self.cfg.min).min(self.cfg.max);
         } else {
-            self.goal = self.goal.saturating_sub(step).max(self.cfg.min);
+            self.goal = self.goal.saturating_sub(1).max(self.cfg.min);
         }
-        self.goal.saturating_sub(self.existing)
+        self.goal.saturating_sub(self.existing).min(1)
     }
 
     /// .NET 6 cooperative blocking: `Some(Dur::ZERO)` to inject now, `Some(d)` to inject after `d`,
@@ -351,5 +357,165 @@ mod tests {
         assert_eq!(p.gate_tick(SimTime::from_secs(100.0), 50, 0.0), 0);
         assert!(p.try_take(SimTime::ZERO) && p.try_take(SimTime::ZERO) && p.try_take(SimTime::ZERO));
         assert!(!p.try_take(SimTime::ZERO));
+    }
+
+    /// Feeds a pool as the world does between two gate ticks: `completions` busy threads finish
+    /// (each takes the next queued item if there is one), then `arrivals` new items come in.
+    /// Returns the queue length after.
+    fn between_ticks(
+        p: &mut ThreadPool,
+        now: SimTime,
+        mut queue: usize,
+        completions: u32,
+        arrivals: u32,
+    ) -> usize {
+        for _ in 0..completions {
+            if p.busy() == 0 {
+                break;
+            }
+            if p.finish(now, queue > 0) {
+                queue -= 1;
+            }
+        }
+        for _ in 0..arrivals {
+            if !p.try_take(now) {
+                queue += 1;
+            }
+        }
+        queue
+    }
+
+    /// Hill climbing on a pool whose throughput keeps rising with its thread count: the goal may
+    /// go up, but by at most one thread per 500 ms tick (≤ 2 threads/s), and never more than one
+    /// thread ahead of the threads that exist, even when the queue is short.
+    #[test]
+    fn hill_climbing_adds_at_most_one_thread_per_gate_tick() {
+        let mut p = ThreadPool::new(PoolConfig::clr(4, 4));
+        for _ in 0..4 {
+            assert!(p.try_take(SimTime::ZERO));
+        }
+        let mut grew = 0;
+        for k in 1..=40u32 {
+            let now = SimTime::from_secs(0.5 * k as f64);
+            // Every thread completes ten items per period and takes the next one at once, so the
+            // pool is never starved; the queue alternates between long and a single item.
+            let queued = if k % 2 == 0 { 1 } else { 100 };
+            let done = 10 * p.existing();
+            let _ = between_ticks(&mut p, now, 10_000, done, 0);
+            let before = p.existing();
+            let add = p.gate_tick(now, queued, 0.5);
+            assert!(add <= 1, "tick {k}: {add} threads at once");
+            assert!(
+                p.goal() <= p.existing() + 1,
+                "tick {k}: goal {} with {} threads",
+                p.goal(),
+                p.existing()
+            );
+            for _ in 0..add {
+                p.inject(now, Injection::HillClimbing);
+            }
+            assert!(p.existing() - before <= 1);
+            grew += p.existing() - before;
+        }
+        assert!(grew >= 10, "hill climbing did raise the count: +{grew} in 20 s");
+        assert!(grew <= 40, "at most 2 threads/s: +{grew} in 20 s");
+    }
+
+    /// The starvation rule on a starved pool (nothing dequeued since 0.2 s, work queued). At or
+    /// above 80 % CPU the next thread waits `goal × 1 s` since the last dequeue, then `goal` grows
+    /// with each injection; below 80 % it waits one gate period.
+    #[test]
+    fn the_80_percent_rule_waits_goal_seconds_on_a_starved_pool() {
+        let starved = |cpu: f64| {
+            let mut p = ThreadPool::new(PoolConfig { hill_climbing: false, ..PoolConfig::clr(4, 4) });
+            for _ in 0..4 {
+                assert!(p.try_take(SimTime::from_secs(0.2)));
+            }
+            let mut at = vec![];
+            for k in 1..=60u32 {
+                let now = SimTime::from_secs(0.5 * k as f64);
+                let add = p.gate_tick(now, 50, cpu);
+                for _ in 0..add {
+                    p.inject(now, Injection::Starvation);
+                    at.push(now.secs());
+                }
+            }
+            at
+        };
+        // goal 4: 4.5 s is the first tick at least 4 s after 0.2 s; then goal 5 → +5 s, 6 → +6 s,
+        // 7 → +7 s.
+        assert_eq!(starved(0.9), vec![4.5, 9.5, 15.5, 22.5]);
+        assert_eq!(starved(0.80), vec![4.5, 9.5, 15.5, 22.5], "80 % itself counts as busy");
+        // Below 80 %: the first tick 500 ms after the last dequeue, then every tick.
+        let low = starved(0.79);
+        assert_eq!(low[..3], [1.0, 1.5, 2.0]);
+        assert_eq!(low.len(), 59);
+    }
+
+    /// .NET 6 cooperative blocking: past `cores` threads above MinWorker the delay grows by 25 ms
+    /// per `cores` threads and stops growing at 250 ms, however many threads there are.
+    #[test]
+    fn net6_delay_is_capped_at_250_ms() {
+        let mut p = ThreadPool::new(PoolConfig { net6: true, ..PoolConfig::clr(2, 2) });
+        for _ in 0..2 {
+            assert!(p.try_take(SimTime::ZERO));
+            p.set_blocked(true);
+        }
+        let mut delays = vec![];
+        for extra in 0..200u32 {
+            let d = p.blocking_injection(1000).expect("blocked work is queued");
+            let uncapped = if extra < 2 { 0 } else { 25 * (1 + (extra - 2) / 2) as u64 };
+            assert_eq!(d, Dur::from_millis(uncapped.min(250)), "{extra} threads above min");
+            delays.push(d);
+            p.inject(SimTime::ZERO, Injection::Blocking);
+            p.set_blocked(true);
+        }
+        assert_eq!(p.existing(), 202);
+        assert_eq!(delays.iter().max(), Some(&Dur::from_millis(250)));
+        // 200 threads above min on 2 cores would be 2.5 s uncapped.
+        assert_eq!(p.blocking_injection(1000), Some(Dur::from_millis(250)));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Over any sequence of gate ticks, whatever the queue, CPU and completions, the threads
+        /// above MinWorker grow by at most one per tick, and the goal stays at most one thread
+        /// ahead of the threads that exist.
+        #[test]
+        fn threads_above_min_grow_by_at_most_one_per_gate_tick(
+            min in 1u32..12,
+            hill_climbing in proptest::bool::ANY,
+            retire_s in 1u64..30,
+            ticks in proptest::collection::vec((0u32..80, 0u32..300, 0.0f64..1.0), 1..120),
+        ) {
+            let cfg = PoolConfig {
+                hill_climbing,
+                retire_after: Dur::from_millis(retire_s * 1000),
+                ..PoolConfig::clr(min, 4)
+            };
+            let mut p = ThreadPool::new(cfg);
+            let mut queue = 0usize;
+            let mut above = 0u32;
+            for (k, (completions, arrivals, cpu)) in ticks.into_iter().enumerate() {
+                let now = SimTime::from_secs(0.5 * (k + 1) as f64);
+                let mid = SimTime::from_secs(0.5 * k as f64 + 0.25);
+                queue = between_ticks(&mut p, mid, queue, completions, arrivals);
+                let add = p.gate_tick(now, queue, cpu);
+                proptest::prop_assert!(add <= 1, "tick {}: {} at once", k, add);
+                proptest::prop_assert!(add as usize <= queue);
+                proptest::prop_assert!(
+                    p.goal() <= (p.existing() + 1).max(min),
+                    "tick {}: goal {} with {} threads", k, p.goal(), p.existing()
+                );
+                for _ in 0..add {
+                    p.inject(now, Injection::Starvation);
+                    queue -= 1;
+                }
+                let now_above = p.existing().saturating_sub(min);
+                proptest::prop_assert!(now_above <= above + 1, "tick {}: {} → {} above min", k, above, now_above);
+                above = now_above;
+            }
+        }
     }
 }

@@ -261,7 +261,7 @@ pub const STAIRCASE_PRESETS: &[Preset] = &[
     Preset {
         name: "cpu_bound",
         label: "CPU above 80 %",
-        description: "Requests burn CPU while the queue grows: the 80 % rule all but stops injection",
+        description: "Requests burn CPU while the queue grows, but each finishing thread takes the next item: never starved, so no threads are added",
         changes: &[("cpu_ms", 20.0), ("io_s", 0.05), ("p_sync", 0.0)],
     },
     Preset {
