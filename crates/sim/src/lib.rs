@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod breaker;
+pub mod calendar;
 pub mod clients;
 pub mod components;
 pub mod cpu;

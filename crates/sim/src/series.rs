@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Most samples a run may hold: scenarios refuse settings that would make more.
-pub const MAX_ROWS: usize = 200_000;
+/// Most samples a run may hold: scenarios refuse settings that would make more. Six months at
+/// one sample a minute (7pace-2017, 262,081 samples) fits.
+pub const MAX_ROWS: usize = 300_000;
 
 /// One column's description.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,6 +25,12 @@ pub enum Clock {
         /// Seconds after midnight at `time_s` 0.
         origin_s: f64,
     },
+    /// `time_s` 0 is this many seconds after 1970-01-01T00:00:00Z; printed as an ISO 8601
+    /// date-time, e.g. `2018-01-02T13:00:00Z`.
+    DateTime {
+        /// Unix time of `time_s` 0 [s].
+        origin_unix_s: i64,
+    },
 }
 
 impl Clock {
@@ -33,6 +40,9 @@ impl Clock {
             Clock::TimeOfDay { origin_s } => {
                 let t = (origin_s + time_s).max(0.0).round() as u64 % 86_400;
                 format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+            }
+            Clock::DateTime { origin_unix_s } => {
+                crate::calendar::iso_utc(origin_unix_s + time_s.max(0.0).round() as i64)
             }
         }
     }

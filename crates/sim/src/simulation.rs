@@ -3,6 +3,7 @@
 use crate::engine::{Engine, Totals};
 use crate::gauges::Gauges;
 use crate::model::{Driver, Model};
+use crate::scenarios::sevenpace::macro_model::MacroModel;
 use crate::scenarios::vsts::VstsWiring;
 use crate::series::Series;
 use serde::{Deserialize, Serialize};
@@ -15,25 +16,45 @@ pub enum Simulation {
     Engine(Box<Driver<Gauges>>),
     /// The VSTS incident.
     Vsts(Box<Driver<VstsWiring>>),
+    /// The 7pace six months, a minute-step model with no per-request engine.
+    SevenpaceMacro(Box<MacroModel>),
 }
 
+/// The per-request drivers.
+macro_rules! each_driver {
+    ($self:expr, $m:ident => $e:expr, $none:expr) => {
+        match $self {
+            Simulation::Engine($m) => $e,
+            Simulation::Vsts($m) => $e,
+            Simulation::SevenpaceMacro(_) => $none,
+        }
+    };
+}
+
+/// Every model.
 macro_rules! each {
     ($self:expr, $m:ident => $e:expr) => {
         match $self {
             Simulation::Engine($m) => $e,
             Simulation::Vsts($m) => $e,
+            Simulation::SevenpaceMacro($m) => $e,
         }
     };
 }
 
 impl Simulation {
-    /// The engine underneath.
-    pub fn engine(&self) -> &Engine {
-        each!(self, d => &d.engine)
+    /// The per-request engine underneath, if the model has one (a minute-step model has none).
+    pub fn try_engine(&self) -> Option<&Engine> {
+        each_driver!(self, d => Some(&d.engine), None)
     }
-    /// The engine underneath, mutably.
+    /// The per-request engine underneath. Panics for a model without one (`7pace-2017`): a
+    /// programming error, like asking [`crate::params::Params::get`] for a name it lacks.
+    pub fn engine(&self) -> &Engine {
+        self.try_engine().expect("this scenario has no per-request engine")
+    }
+    /// The engine underneath, mutably (panics as [`Self::engine`] does).
     pub fn engine_mut(&mut self) -> &mut Engine {
-        each!(self, d => &mut d.engine)
+        each_driver!(self, d => &mut d.engine, panic!("this scenario has no per-request engine"))
     }
     /// Current simulated time [s].
     pub fn now_s(&self) -> f64 {

@@ -1,6 +1,7 @@
 //! Scenario definitions: parameters, presets and how each builds its run.
 
 pub mod basics;
+pub mod sevenpace;
 pub mod vsts;
 
 use crate::clients::{Dist, OpenLoopSource, Target};
@@ -46,6 +47,7 @@ pub(crate) static CATALOG: &[Scenario] = &[
         validate: validate_rows,
     },
     vsts::SCENARIO,
+    sevenpace::SCENARIO,
 ];
 
 pub(crate) fn col(name: &str, label: &str, unit: &str) -> Column {

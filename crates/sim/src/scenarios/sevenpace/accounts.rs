@@ -1,0 +1,88 @@
+//! Accounts: users, circle, region, the order in which they take up API polling, and the web
+//! app they are pinned to.
+
+use super::SevenpaceParams;
+use crate::rng::Stream;
+use serde::{Deserialize, Serialize};
+
+/// Regions with their UTC offsets.
+pub const REGIONS: usize = 3;
+/// Region names, in column order.
+pub const REGION_NAMES: [&str; REGIONS] = ["eu", "us", "apac"];
+/// UTC offset of each region's business day [h] (CET, US Central, China/Singapore).
+pub const UTC_OFFSET_H: [i64; REGIONS] = [1, -6, 8];
+
+/// One VSTS account using Timetracker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// Its users.
+    pub users: u32,
+    /// Its rollout circle (from 0).
+    pub circle: u8,
+    /// Its region: 0 EU, 1 US, 2 APAC.
+    pub region: u8,
+    /// Its place in the order accounts set up API pollers (0 first). The order is a
+    /// size-biased random draw: an account with more users is likelier to have someone who
+    /// sets up a poller.
+    pub poller_rank: u32,
+}
+
+/// Generates the accounts of a run: log-normal users per account scaled to `n_users` (capped),
+/// a region by the shares, circles by [`super::rollout::assign`], and the poller order.
+pub fn generate(v: &SevenpaceParams, seed: u64) -> Vec<Account> {
+    let n = v.n_accounts as usize;
+    let mut sizes = Stream::derive(seed, "7pace-accounts", 0);
+    let raw: Vec<f64> = (0..n).map(|_| libm::exp(v.users_sigma * sizes.normal())).collect();
+    // Scale to the target total with the cap: a few rounds of rescaling the uncapped ones.
+    let target = v.n_users as f64;
+    let cap = v.max_account_users as f64;
+    let mut scale = target / raw.iter().sum::<f64>();
+    for _ in 0..20 {
+        let capped: f64 = raw.iter().map(|r| (r * scale).min(cap)).sum();
+        if (capped - target).abs() < 0.5 {
+            break;
+        }
+        let free: f64 = raw.iter().filter(|r| *r * scale < cap).map(|r| r * scale).sum();
+        let fixed = capped - free;
+        if free <= 0.0 {
+            break;
+        }
+        scale *= (target - fixed).max(0.0) / free;
+    }
+    let users: Vec<u32> = raw.iter().map(|r| (r * scale).min(cap).round().max(1.0) as u32).collect();
+
+    let mut regions = Stream::derive(seed, "7pace-regions", 0);
+    let (eu, us) = (v.share_eu_pct / 100.0, v.share_us_pct / 100.0);
+    let mut accounts: Vec<Account> = users
+        .iter()
+        .map(|&u| {
+            let x = regions.uniform();
+            let region = if x < eu {
+                0
+            } else if x < eu + us {
+                1
+            } else {
+                2
+            };
+            Account { users: u, circle: 0, region, poller_rank: 0 }
+        })
+        .collect();
+
+    // Size-biased order without replacement: exponential race with rate = users.
+    let mut race = Stream::derive(seed, "7pace-pollers", 0);
+    let mut keys: Vec<(f64, usize)> =
+        accounts.iter().enumerate().map(|(i, a)| (race.exp(1.0) / a.users as f64, i)).collect();
+    keys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for (rank, (_, i)) in keys.iter().enumerate() {
+        accounts[*i].poller_rank = rank as u32;
+    }
+
+    let mut shuffle = Stream::derive(seed, "7pace-circles", 0);
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = shuffle.index(i + 1);
+        order.swap(i, j);
+    }
+    super::rollout::assign(&mut accounts, &order, &super::rollout::cumulative_shares(v));
+    accounts
+}

@@ -1,0 +1,511 @@
+//! `7pace-2017`: the six-month model at a one-minute step.
+//!
+//! ```text
+//!  accounts ──(circles, pinned by id)──► web app k: CPU (processor-shared), CLR pool (threads),
+//!  online users × tabs, pages, ticks        queue; each request: CPU, sync Redis reads (≤ syncTimeout,
+//!  API pollers (full refresh)               then SQL fallback), SQL; freeze detector
+//!                                                  │ reads, writes (a + b × bytes each)
+//!                                                  ▼
+//!                                       Redis: one thread, fluid backlog
+//! ```
+//!
+//! Each minute: the online users of every migrated account (by local hour, weekday, holidays)
+//! send polls from every tab, page loads and ticks; API pollers refresh their records. Per web
+//! app the CPU demand gives its utilisation u and a processor-sharing stretch 1/(1−u); every
+//! request holds a thread for its CPU, its synchronous Redis reads (the Redis sojourn, at most
+//! syncTimeout, then the SQL fallback) and its SQL time, so by Little's law the app needs
+//! λ × hold threads. The pool starts at MinWorker and, while requests wait, injects 2 threads per
+//! second per instance below 80 % CPU, and at or above 80 % CPU only one per "thread goal"
+//! seconds (the CLR's 80 % rule). Requests beyond what the threads (or the cores) can serve
+//! queue. A web app is frozen while its completions fall below 10 % of its arrivals or the
+//! median age of its requests is over 30 s, for at least a minute; its users then refresh.
+
+use super::alerts::Alerts;
+use super::redis::FluidRedis;
+use super::workload::{Cost, DayAgg, Workload};
+use super::{SevenpaceParams, DAYS, START};
+use crate::engine::Totals;
+use crate::model::Model;
+use crate::scenarios::col;
+use crate::series::{Clock, Column, Series};
+use serde::{Deserialize, Serialize};
+
+/// Most web apps the schedule may use (the parameter range).
+pub const MAX_APPS: usize = 16;
+
+/// One web app's state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppState {
+    /// Worker threads, all instances.
+    pub threads: f64,
+    /// Requests waiting for a thread.
+    pub queue: f64,
+    /// Consecutive minutes the freeze condition has held.
+    pub cond_min: u32,
+    /// Start of the current freeze [minute of the run].
+    pub frozen_since: Option<u64>,
+}
+
+/// A freeze of one web app.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Freeze {
+    /// The web app.
+    pub app: u32,
+    /// First frozen minute of the run.
+    pub start_min: u64,
+    /// Minutes it lasted.
+    pub minutes: u64,
+    /// Most online users on the app while frozen.
+    pub users: f64,
+    /// Whether the app hosted an API poller when it froze.
+    pub has_poller: bool,
+}
+
+/// What one minute of one web app looked like (the model's observables).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct AppMinute {
+    /// Arrivals [req/s].
+    pub arrivals: f64,
+    /// Completions [req/s].
+    pub completions: f64,
+    /// CPU busy [%].
+    pub cpu_pct: f64,
+    /// Server-side p95 of a page load [s].
+    pub p95_s: f64,
+    /// Online users.
+    pub online: f64,
+    /// Redis timeouts [per s].
+    pub timeouts: f64,
+    /// Frozen this minute.
+    pub frozen: bool,
+}
+
+/// The macro model.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MacroModel {
+    /// The workload (accounts and parameters).
+    pub wl: Workload,
+    agg: DayAgg,
+    /// Web apps.
+    pub apps: Vec<AppState>,
+    /// Redis.
+    pub redis: FluidRedis,
+    /// Alert rules.
+    pub alerts: Alerts,
+    /// Every freeze so far (the current one included once it ends).
+    pub freezes: Vec<Freeze>,
+    /// Multiplies the online users (1 = as configured): a what-if handle for load steps.
+    pub load_factor: f64,
+    /// The last minute's per-app observables.
+    #[serde(skip)]
+    pub last: Vec<AppMinute>,
+    /// The last minute's Redis load [0, 1].
+    pub last_redis_load: f64,
+    minute: u64,
+    end_minute: u64,
+    now_s: f64,
+    every_min: u64,
+    n_app_cols: usize,
+    series: Series,
+    row: Vec<f64>,
+    arrived: f64,
+    completed: f64,
+    freeze_users: Vec<f64>,
+}
+
+impl MacroModel {
+    /// The run of (parameters, seed).
+    pub fn new(v: &SevenpaceParams, seed: u64) -> MacroModel {
+        let wl = Workload::new(v, seed);
+        let n_app_cols = v.apps_1.max(v.apps_2).max(v.apps_3) as usize;
+        let alerts =
+            Alerts::new(v.alerting, v.alert_for_min, [v.alert_cpu_pct, v.alert_p95_s, v.alert_redis_pct]);
+        let mut m = MacroModel {
+            agg: DayAgg { day: u32::MAX, ..DayAgg::default() },
+            wl,
+            apps: vec![],
+            redis: FluidRedis::default(),
+            alerts,
+            freezes: vec![],
+            load_factor: 1.0,
+            last: vec![],
+            last_redis_load: 0.0,
+            minute: 0,
+            end_minute: DAYS as u64 * 1440,
+            now_s: 0.0,
+            every_min: (v.sample_s / 60.0).round().max(1.0) as u64,
+            n_app_cols,
+            series: Series::new(vec![]),
+            row: vec![],
+            arrived: 0.0,
+            completed: 0.0,
+            freeze_users: vec![],
+        };
+        m.series = Series::new(m.columns());
+        m.series.clock = Some(Clock::DateTime { origin_unix_s: START.days() * 86_400 });
+        m
+    }
+
+    /// The sampled columns (without `time_s`).
+    pub fn columns(&self) -> Vec<Column> {
+        let mut c = vec![
+            col("users_migrated", "Users migrated to v4", "users"),
+            col("circle", "Circles migrated", "circles"),
+            col("online_users", "Migrated users online", "users"),
+            col("requests_per_s", "Requests", "req/s"),
+            col("projected_requests_per_s", "Projected requests (linear in migrated users)", "req/s"),
+            col("polls_per_s", "Tab polls", "req/s"),
+            col("api_calls_per_s", "API full refreshes", "req/s"),
+            col("webapp_cpu_pct_max", "Web-app CPU, highest app", "%"),
+            col("webapp_cpu_pct_median", "Web-app CPU, median app", "%"),
+            col("latency_p95_eu_s", "p95 page time, EU users", "s"),
+            col("latency_p95_us_s", "p95 page time, US users", "s"),
+            col("latency_p95_apac_s", "p95 page time, APAC users", "s"),
+            col("redis_load_pct", "Redis server load", "%"),
+            col("redis_reads_per_s", "Redis reads", "ops/s"),
+            col("redis_writes_per_s", "Redis writes", "ops/s"),
+            col("redis_timeouts_per_s", "Redis sync timeouts", "ops/s"),
+            col("frozen_apps", "Frozen web apps", "apps"),
+            col("cost_per_day", "Hosting cost per day (relative)", "units"),
+            col("alerts_firing", "Alerts firing", "alerts"),
+            col("web_apps", "Web apps", "apps"),
+        ];
+        for k in 0..self.n_app_cols {
+            c.push(col(&format!("cpu_app{k}"), &format!("Web app {k} CPU"), "%"));
+        }
+        for k in 0..self.n_app_cols {
+            c.push(col(&format!("p95_app{k}_s"), &format!("Web app {k} p95 page time at the server"), "s"));
+        }
+        c
+    }
+
+    fn new_day(&mut self, day: u32) {
+        let old_apps = self.agg.apps.len();
+        self.agg = self.wl.day_aggregates(day);
+        let n = self.agg.apps.len();
+        if n != old_apps {
+            // A new layout: accounts are re-pinned and the pools start again.
+            self.end_freezes();
+            let v = &self.wl.v;
+            let (_, inst, cores) = self.wl.capacity(day);
+            let min_t = (inst * cores * v.min_worker_per_core) as f64;
+            self.apps = vec![AppState { threads: min_t, ..AppState::default() }; n];
+            self.freeze_users = vec![0.0; n];
+        }
+    }
+
+    fn end_freezes(&mut self) {
+        for (k, a) in self.apps.iter_mut().enumerate() {
+            if let Some(s) = a.frozen_since.take() {
+                self.freezes.push(Freeze {
+                    app: k as u32,
+                    start_min: s,
+                    minutes: self.minute - s,
+                    users: self.freeze_users[k],
+                    has_poller: self.agg.apps.get(k).is_some_and(|x| x.pollers > 0),
+                });
+            }
+        }
+    }
+
+    /// Advances one minute.
+    fn step_minute(&mut self) {
+        let minute = self.minute;
+        let day = (minute / 1440) as u32;
+        if day != self.agg.day {
+            self.new_day(day);
+        }
+        let v = &self.wl.v;
+        let dt = 60.0;
+        let mut fr = self.wl.fractions(minute, self.agg.holiday);
+        for f in fr.iter_mut() {
+            *f *= self.load_factor;
+        }
+        let costs = self.wl.request_costs(self.agg.extended);
+        let (a_s, b_s) = (v.redis_a_us * 1e-6, v.redis_b_ns * 1e-9);
+        let op_s = |c: &Cost| a_s + b_s * c.bytes;
+        let n = self.agg.apps.len();
+        // Offered load per app, and Redis work.
+        let mut rates = Vec::with_capacity(n);
+        let (mut rho, mut s2, mut reads, mut writes) = (0.0, 0.0, 0.0, 0.0);
+        for k in 0..n {
+            let refresh = if self.apps[k].frozen_since.is_some() { v.refresh_per_min / 60.0 } else { 0.0 };
+            let r = self.wl.rates(&self.agg, k, &fr, refresh);
+            let api = self.agg.apps[k].api;
+            for (lam, c) in [(r.polls, costs[0]), (r.pages, costs[1]), (r.ticks, costs[2]), (r.api, api)] {
+                let ops = lam * (c.reads + c.writes);
+                let s = op_s(&c);
+                rho += ops * s;
+                s2 += ops * s * s;
+                reads += lam * c.reads;
+                writes += lam * c.writes;
+            }
+            rates.push(r);
+        }
+        let ops = reads + writes;
+        let (s1, s2) = if ops > 0.0 { (rho / ops, s2 / ops) } else { (0.0, 0.0) };
+        let rm = self.redis.step(dt, rho, s1, s2, v.sync_timeout_ms / 1000.0);
+        self.last_redis_load = rm.load;
+
+        let (_, inst, cores_per_inst) = self.wl.capacity(day);
+        let cores = self.agg.cores_per_app;
+        let min_t = (inst * cores_per_inst * v.min_worker_per_core) as f64;
+        let max_t = (inst * v.max_threads) as f64;
+        let db = v.db_ms / 1000.0;
+        self.last.clear();
+        let mut timeouts_total = 0.0;
+        for k in 0..n {
+            let r = rates[k];
+            let api = self.agg.apps[k].api;
+            let kinds = [(r.polls, costs[0]), (r.pages, costs[1]), (r.ticks, costs[2]), (r.api, api)];
+            let lam: f64 = kinds.iter().map(|x| x.0).sum();
+            let cpu: f64 = kinds.iter().map(|(l, c)| l * c.cpu_s).sum();
+            let u = cpu / cores;
+            let stretch = 1.0 / (1.0 - u.min(0.95));
+            let hold = |c: &Cost| {
+                c.cpu_s * stretch
+                    + c.reads * rm.hold_s
+                    + c.db_s
+                    + if v.db_fallback { c.reads * rm.p_timeout * db } else { 0.0 }
+            };
+            let demand: f64 = kinds.iter().map(|(l, c)| l * hold(c)).sum();
+            let timeouts: f64 = kinds.iter().map(|(l, c)| l * c.reads * rm.p_timeout).sum();
+            timeouts_total += timeouts;
+            let a = &mut self.apps[k];
+            let starved = demand > a.threads || a.queue > 0.5;
+            if starved {
+                let grown = if u < 0.8 {
+                    a.threads + v.inject_per_s * inst as f64 * dt
+                } else {
+                    // The 80 % rule: one thread per "goal" seconds per instance.
+                    let g = a.threads / inst as f64;
+                    libm::sqrt(g * g + 2.0 * dt) * inst as f64
+                };
+                a.threads = grown.min(max_t).min((demand + a.queue).max(a.threads));
+            } else {
+                a.threads = demand.max(min_t).min(a.threads.max(min_t));
+            }
+            let h_mix = if lam > 0.0 { demand / lam } else { 0.0 };
+            let cpu_mix = if lam > 0.0 { cpu / lam } else { 0.0 };
+            let mu_thr = if h_mix > 0.0 { a.threads / h_mix } else { f64::INFINITY };
+            let mu_cpu = if cpu_mix > 0.0 { cores / cpu_mix } else { f64::INFINITY };
+            let mu = mu_thr.min(mu_cpu);
+            let q0 = a.queue;
+            let q1 = (q0 + (lam - mu) * dt).max(0.0);
+            a.queue = q1;
+            let completions = (lam + (q0 - q1) / dt).max(0.0);
+            let wait = if mu > 0.0 && mu.is_finite() { 0.5 * (q0 + q1) / mu } else { 0.0 };
+            let cond = completions < 0.1 * lam || wait + std::f64::consts::LN_2 * h_mix > 30.0;
+            a.cond_min = if cond { a.cond_min + 1 } else { 0 };
+            let frozen = a.cond_min >= 1 && lam > 0.0;
+            match (frozen, a.frozen_since) {
+                (true, None) => {
+                    a.frozen_since = Some(minute);
+                    self.freeze_users[k] = r.online;
+                }
+                (true, Some(_)) => self.freeze_users[k] = self.freeze_users[k].max(r.online),
+                (false, Some(s)) => {
+                    a.frozen_since = None;
+                    self.freezes.push(Freeze {
+                        app: k as u32,
+                        start_min: s,
+                        minutes: minute - s,
+                        users: self.freeze_users[k],
+                        has_poller: self.agg.apps[k].pollers > 0,
+                    });
+                }
+                (false, None) => {}
+            }
+            let cpu_busy = (completions * cpu_mix / cores).min(1.0);
+            self.arrived += lam * dt;
+            self.completed += completions * dt;
+            self.last.push(AppMinute {
+                arrivals: lam,
+                completions,
+                cpu_pct: 100.0 * cpu_busy,
+                p95_s: 3.0 * hold(&costs[1]) + wait,
+                online: r.online,
+                timeouts,
+                frozen,
+            });
+        }
+
+        // Regional page times: the server p95 of the apps their users are on, plus round trips.
+        let rtt = [v.rtt_eu_ms, v.rtt_us_ms, v.rtt_apac_ms].map(|x| x / 1000.0 * v.page_round_trips as f64);
+        let mut p95_region = [0.0; 3];
+        for (reg, p) in p95_region.iter_mut().enumerate() {
+            let mut pts: Vec<(f64, f64)> =
+                (0..n).map(|k| (self.last[k].p95_s, self.agg.apps[k].users[reg] * fr[reg])).collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let total: f64 = pts.iter().map(|x| x.1).sum();
+            let mut acc = 0.0;
+            let mut q = pts.last().map_or(0.0, |x| x.0);
+            for (lat, w) in &pts {
+                acc += w;
+                if total > 0.0 && acc >= 0.95 * total {
+                    q = *lat;
+                    break;
+                }
+            }
+            *p = q + rtt[reg];
+        }
+        let mut cpus: Vec<f64> = self.last.iter().map(|a| a.cpu_pct).collect();
+        cpus.sort_by(f64::total_cmp);
+        let cpu_max = cpus.last().copied().unwrap_or(0.0);
+        let cpu_median = if cpus.is_empty() {
+            0.0
+        } else if cpus.len() % 2 == 1 {
+            cpus[cpus.len() / 2]
+        } else {
+            0.5 * (cpus[cpus.len() / 2 - 1] + cpus[cpus.len() / 2])
+        };
+        let p95_max = p95_region.iter().copied().fold(0.0, f64::max);
+        let firing = self.alerts.observe(minute, [cpu_max, p95_max, 100.0 * rm.load]);
+
+        if minute % self.every_min == 0 {
+            let online: f64 = self.last.iter().map(|a| a.online).sum();
+            let migrated_online: f64 = (0..3).map(|r| self.agg.users[r] * fr[r]).sum();
+            let row = &mut self.row;
+            row.clear();
+            row.push(minute as f64 * 60.0);
+            row.push(self.agg.users.iter().sum());
+            row.push(self.agg.circle as f64);
+            row.push(online);
+            row.push(self.last.iter().map(|a| a.arrivals).sum());
+            row.push(migrated_online * self.wl.per_user_rate());
+            row.push(rates.iter().map(|r| r.polls).sum());
+            row.push(rates.iter().map(|r| r.api).sum());
+            row.push(cpu_max);
+            row.push(cpu_median);
+            row.extend(p95_region);
+            row.push(100.0 * rm.load);
+            row.push(reads);
+            row.push(writes);
+            row.push(timeouts_total);
+            row.push(self.last.iter().filter(|a| a.frozen).count() as f64);
+            row.push(n as f64 * cores * 24.0 * v.core_hour_price);
+            row.push(firing as f64);
+            row.push(n as f64);
+            for k in 0..self.n_app_cols {
+                row.push(self.last.get(k).map_or(0.0, |a| a.cpu_pct));
+            }
+            for k in 0..self.n_app_cols {
+                row.push(self.last.get(k).map_or(0.0, |a| a.p95_s));
+            }
+            self.series.push(&self.row);
+        }
+        self.minute += 1;
+        self.now_s = self.minute as f64 * 60.0;
+        if self.minute == self.end_minute {
+            self.end_freezes();
+        }
+    }
+
+    /// The day aggregates of the current day.
+    pub fn day(&self) -> &DayAgg {
+        &self.agg
+    }
+
+    /// The current minute of the run.
+    pub fn minute(&self) -> u64 {
+        self.minute
+    }
+}
+
+impl Model for MacroModel {
+    fn now_s(&self) -> f64 {
+        self.now_s
+    }
+    fn end_s(&self) -> f64 {
+        self.end_minute as f64 * 60.0
+    }
+    fn run_until(&mut self, t_s: f64) {
+        let t = t_s.min(self.end_s());
+        while self.minute < self.end_minute && (self.minute as f64) * 60.0 <= t {
+            self.step_minute();
+        }
+        self.now_s = self.now_s.max(t);
+    }
+    fn step_events(&mut self, max_events: u64) -> bool {
+        for _ in 0..max_events {
+            if self.minute >= self.end_minute {
+                break;
+            }
+            self.step_minute();
+        }
+        self.minute >= self.end_minute
+    }
+    fn series(&self) -> &Series {
+        &self.series
+    }
+    fn totals(&self) -> Totals {
+        let in_flight = self.apps.iter().map(|a| a.queue).sum::<f64>().round() as u64;
+        Totals {
+            arrived: self.arrived.round() as u64,
+            completed: self.completed.round() as u64,
+            in_flight,
+            ..Totals::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    use crate::scenarios::sevenpace::SCENARIO;
+
+    #[test]
+    #[ignore]
+    fn explore() {
+        let mut p = SCENARIO.defaults();
+        if let Ok(s) = std::env::var("SET") {
+            for kv in s.split(',') {
+                let (k, x) = kv.split_once('=').unwrap();
+                SCENARIO.set_str(&mut p, k, x).unwrap();
+            }
+        }
+        let seed: u64 = std::env::var("SEED").map_or(1, |s| s.parse().unwrap());
+        let v = SevenpaceParams::from_params(&p);
+        let mut m = MacroModel::new(&v, seed);
+        let mut acc: Vec<_> = m.wl.accounts.iter().enumerate().collect();
+        acc.sort_by_key(|a| std::cmp::Reverse(a.1.users));
+        for (i, a) in acc.iter().take(12) {
+            println!(
+                "acct {i} users {} circle {} region {} rank {}",
+                a.users, a.circle, a.region, a.poller_rank
+            );
+        }
+        let t = std::time::Instant::now();
+        while !m.step_events(u64::MAX) {}
+        println!("run {:?}", t.elapsed());
+        for f in m.freezes.iter().filter(|f| f.minutes >= 1) {
+            let d = crate::calendar::iso_utc(START.days() * 86400 + f.start_min as i64 * 60);
+            println!(
+                "freeze app {} at {d} for {} min users {:.0} poller {}",
+                f.app, f.minutes, f.users, f.has_poller
+            );
+        }
+        for (k, r) in m.alerts.rules.iter().enumerate() {
+            println!(
+                "rule {k} first {:?} fired {}",
+                r.first_fired_min.map(|x| crate::calendar::iso_utc(START.days() * 86400 + x as i64 * 60)),
+                r.fired
+            );
+        }
+        let plan = super::super::rollout::plan(&v, seed, 80.0);
+        for c in &plan.circles {
+            println!(
+                "circle {} day {} new {} cum {} peak {:.1}",
+                c.circle, c.day, c.new_users, c.cumulative_users, c.peak_cpu_pct
+            );
+        }
+        println!("first over {:?} exposed {}", plan.first_over, plan.exposed_users);
+        let day = m.wl.day_aggregates(93);
+        for (k, a) in day.apps.iter().enumerate() {
+            println!(
+                "jan2 app {k} users {:?} pollers {} api cpu {:.2}s reads {:.0}",
+                a.users, a.pollers, a.api.cpu_s, a.api.reads
+            );
+        }
+    }
+}
