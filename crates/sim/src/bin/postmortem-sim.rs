@@ -8,6 +8,7 @@ use postmortem_sim::mmc::{bare_heap, simulate, MmcConfig};
 use postmortem_sim::model::Model;
 use postmortem_sim::params::{ParamError, Params};
 use postmortem_sim::scenario::{self, Scenario};
+use postmortem_sim::scenarios::sevenpace::{self, checks as sevenpace_checks};
 use postmortem_sim::scenarios::vsts::{self, checks};
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -84,7 +85,7 @@ enum Command {
     /// Check a scenario's acceptance properties over many seeds: each property, its threshold,
     /// and the fraction of seeds where it holds (a table; `--format json` for JSON).
     Calibrate {
-        /// Scenario name (only vsts-2018-02-07 has properties)
+        /// Scenario name (vsts-2018-02-07 or 7pace-2017)
         scenario: String,
         /// Seeds 1..=N
         #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
@@ -101,6 +102,24 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value = "table")]
         format: TableFormat,
+    },
+    /// The 7pace rollout planner: per circle its users and the peak web-app CPU in the days
+    /// after it, and which circle first pushes a web app over the threshold (JSON).
+    Plan {
+        /// Scenario name (7pace-2017)
+        scenario: String,
+        /// Apply a preset before any --set
+        #[arg(long)]
+        preset: Option<String>,
+        /// Set a parameter: --set name=value (repeatable)
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Seed of the accounts
+        #[arg(long, allow_hyphen_values = true, default_value_t = 1)]
+        seed: u64,
+        /// Alert threshold [% CPU]
+        #[arg(long, allow_hyphen_values = true, default_value_t = 80.0, value_parser = positive("--threshold", 100.0))]
+        threshold: f64,
     },
     /// The metastability map: per cell of a grid over two parameters, the fraction of seeds that
     /// recover within 20 minutes of the trigger (CSV).
@@ -224,10 +243,17 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             format!("{out}\n")
         }
         Command::Calibrate { scenario, seeds, preset, set, counterfactuals, format } => {
-            let sc = vsts_only(&scenario, "calibrate")?;
-            let params = configure(sc, preset, &set)?;
-            sc.check(&params)?;
-            let checks = calibrate(sc, &params, seeds, counterfactuals)?;
+            let checks = if scenario == sevenpace::SCENARIO.name {
+                let sc = &sevenpace::SCENARIO;
+                let params = configure(sc, preset, &set)?;
+                sc.check(&params)?;
+                calibrate_sevenpace(&params, seeds)
+            } else {
+                let sc = vsts_only(&scenario, "calibrate")?;
+                let params = configure(sc, preset, &set)?;
+                sc.check(&params)?;
+                calibrate(sc, &params, seeds, counterfactuals)?
+            };
             match format {
                 TableFormat::Json => {
                     format!("{}\n", serde_json::to_string_pretty(&checks).expect("serialisable"))
@@ -248,6 +274,20 @@ fn execute(cmd: Command) -> Result<String, Usage> {
                     out
                 }
             }
+        }
+        Command::Plan { scenario, preset, set, seed, threshold } => {
+            let sc = find(&scenario)?;
+            if sc.name != sevenpace::SCENARIO.name {
+                return Err(Usage(format!(
+                    "plan knows the rollout of {} only (got \"{scenario}\")",
+                    sevenpace::SCENARIO.name
+                )));
+            }
+            let params = configure(sc, preset, &set)?;
+            sc.check(&params)?;
+            let v = sevenpace::SevenpaceParams::from_params(&params);
+            let plan = sevenpace::rollout::plan(&v, seed, threshold);
+            format!("{}\n", serde_json::to_string_pretty(&plan).expect("serialisable"))
         }
         Command::Sweep { scenario, x, y, seeds, preset, set } => {
             let sc = vsts_only(&scenario, "sweep")?;
@@ -426,6 +466,22 @@ fn calibrate(
         })
         .collect();
     Ok(checks::evaluate(&grouped))
+}
+
+fn calibrate_sevenpace(params: &Params, seeds: u64) -> Vec<checks::Check> {
+    let runs = sevenpace_checks::runs();
+    let configs: Vec<sevenpace::SevenpaceParams> =
+        runs.iter().map(|r| sevenpace_checks::configured(params, r)).collect();
+    let jobs: Vec<(usize, u64)> = (0..runs.len()).flat_map(|c| (1..=seeds).map(move |s| (c, s))).collect();
+    let sums = parallel(&jobs, |&(c, seed)| sevenpace_checks::summary(&configs[c], seed));
+    let grouped: Vec<(&str, Vec<sevenpace_checks::Summary>)> = runs
+        .iter()
+        .enumerate()
+        .map(|(c, r)| {
+            (r.name, jobs.iter().zip(&sums).filter(|((cc, _), _)| *cc == c).map(|(_, s)| s.clone()).collect())
+        })
+        .collect();
+    sevenpace_checks::evaluate(&grouped)
 }
 
 fn run_json(sc: &Scenario, params: &Params, seed: u64, sim: &postmortem_sim::Simulation) -> Value {

@@ -51,22 +51,30 @@ pub fn generate(v: &SevenpaceParams, seed: u64) -> Vec<Account> {
     }
     let users: Vec<u32> = raw.iter().map(|r| (r * scale).min(cap).round().max(1.0) as u32).collect();
 
+    // Regions by users, not by accounts: accounts in random order fill EU's share of the
+    // users, then the US's, then APAC's, so the regional mix is the same in every seed.
     let mut regions = Stream::derive(seed, "7pace-regions", 0);
+    let mut by_region: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = regions.index(i + 1);
+        by_region.swap(i, j);
+    }
+    let total: f64 = users.iter().map(|&u| u as f64).sum();
     let (eu, us) = (v.share_eu_pct / 100.0, v.share_us_pct / 100.0);
-    let mut accounts: Vec<Account> = users
-        .iter()
-        .map(|&u| {
-            let x = regions.uniform();
-            let region = if x < eu {
-                0
-            } else if x < eu + us {
-                1
-            } else {
-                2
-            };
-            Account { users: u, circle: 0, region, poller_rank: 0 }
-        })
-        .collect();
+    let mut accounts: Vec<Account> =
+        users.iter().map(|&u| Account { users: u, circle: 0, region: 0, poller_rank: 0 }).collect();
+    let mut acc = 0.0;
+    for &i in &by_region {
+        let mid = (acc + 0.5 * users[i] as f64) / total;
+        accounts[i].region = if mid < eu {
+            0
+        } else if mid < eu + us {
+            1
+        } else {
+            2
+        };
+        acc += users[i] as f64;
+    }
 
     // Size-biased order without replacement: exponential race with rate = users.
     let mut race = Stream::derive(seed, "7pace-pollers", 0);

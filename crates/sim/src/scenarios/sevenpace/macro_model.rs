@@ -44,6 +44,13 @@ pub struct AppState {
     pub cond_min: u32,
     /// Start of the current freeze [minute of the run].
     pub frozen_since: Option<u64>,
+    /// Redis sync timeouts so far.
+    pub timeouts: f64,
+    /// CPU busy fraction in the last minute (what the CLR's 80 % rule sees).
+    pub cpu_busy: f64,
+    /// Completions over arrivals in the last minute: requests waiting for a thread send no
+    /// Redis operations, and a draining queue sends its backlog's.
+    pub served: f64,
 }
 
 /// A freeze of one web app.
@@ -110,6 +117,7 @@ pub struct MacroModel {
     row: Vec<f64>,
     arrived: f64,
     completed: f64,
+    rejected: f64,
     freeze_users: Vec<f64>,
 }
 
@@ -139,6 +147,7 @@ impl MacroModel {
             row: vec![],
             arrived: 0.0,
             completed: 0.0,
+            rejected: 0.0,
             freeze_users: vec![],
         };
         m.series = Series::new(m.columns());
@@ -189,7 +198,7 @@ impl MacroModel {
             let v = &self.wl.v;
             let (_, inst, cores) = self.wl.capacity(day);
             let min_t = (inst * cores * v.min_worker_per_core) as f64;
-            self.apps = vec![AppState { threads: min_t, ..AppState::default() }; n];
+            self.apps = vec![AppState { threads: min_t, served: 1.0, ..AppState::default() }; n];
             self.freeze_users = vec![0.0; n];
         }
     }
@@ -232,7 +241,9 @@ impl MacroModel {
             let refresh = if self.apps[k].frozen_since.is_some() { v.refresh_per_min / 60.0 } else { 0.0 };
             let r = self.wl.rates(&self.agg, k, &fr, refresh);
             let api = self.agg.apps[k].api;
+            let served = self.apps[k].served;
             for (lam, c) in [(r.polls, costs[0]), (r.pages, costs[1]), (r.ticks, costs[2]), (r.api, api)] {
+                let lam = lam * served;
                 let ops = lam * (c.reads + c.writes);
                 let s = op_s(&c);
                 rho += ops * s;
@@ -272,9 +283,11 @@ impl MacroModel {
             let timeouts: f64 = kinds.iter().map(|(l, c)| l * c.reads * rm.p_timeout).sum();
             timeouts_total += timeouts;
             let a = &mut self.apps[k];
+            a.timeouts += timeouts * dt;
             let starved = demand > a.threads || a.queue > 0.5;
             if starved {
-                let grown = if u < 0.8 {
+                // The gate looks at the CPU actually used: blocked threads burn none.
+                let grown = if a.cpu_busy < 0.8 {
                     a.threads + v.inject_per_s * inst as f64 * dt
                 } else {
                     // The 80 % rule: one thread per "goal" seconds per instance.
@@ -291,13 +304,23 @@ impl MacroModel {
             let mu_cpu = if cpu_mix > 0.0 { cores / cpu_mix } else { f64::INFINITY };
             let mu = mu_thr.min(mu_cpu);
             let q0 = a.queue;
-            let q1 = (q0 + (lam - mu) * dt).max(0.0);
+            // ASP.NET's requestQueueLimit per instance: beyond it, 503s.
+            let q_max = 5000.0 * inst as f64;
+            let q_raw = (q0 + (lam - mu) * dt).max(0.0);
+            let q1 = q_raw.min(q_max);
+            let rejected = (q_raw - q1) / dt;
             a.queue = q1;
-            let completions = (lam + (q0 - q1) / dt).max(0.0);
+            self.rejected += rejected * dt;
+            let completions = (lam - rejected + (q0 - q1) / dt).max(0.0);
+            // Damped: the share of the minute's arrivals started this minute and the last.
+            a.served = 0.5 * (a.served + if lam > 0.0 { completions / lam } else { 1.0 });
             let wait = if mu > 0.0 && mu.is_finite() { 0.5 * (q0 + q1) / mu } else { 0.0 };
-            let cond = completions < 0.1 * lam || wait + std::f64::consts::LN_2 * h_mix > 30.0;
+            // The users' requests (not the API's minutes-long refreshes) set the median age.
+            let user_lam = lam - r.api;
+            let h_user = if user_lam > 0.0 { (demand - r.api * hold(&api)) / user_lam } else { 0.0 };
+            let cond = completions < 0.1 * lam || wait + std::f64::consts::LN_2 * h_user > 30.0;
             a.cond_min = if cond { a.cond_min + 1 } else { 0 };
-            let frozen = a.cond_min >= 1 && lam > 0.0;
+            let frozen = a.cond_min >= 1 && user_lam > 0.0;
             match (frozen, a.frozen_since) {
                 (true, None) => {
                     a.frozen_since = Some(minute);
@@ -317,6 +340,7 @@ impl MacroModel {
                 (false, None) => {}
             }
             let cpu_busy = (completions * cpu_mix / cores).min(1.0);
+            a.cpu_busy = cpu_busy;
             self.arrived += lam * dt;
             self.completed += completions * dt;
             self.last.push(AppMinute {
@@ -444,6 +468,7 @@ impl Model for MacroModel {
             arrived: self.arrived.round() as u64,
             completed: self.completed.round() as u64,
             in_flight,
+            rejected: self.rejected.round() as u64,
             ..Totals::default()
         }
     }
@@ -500,6 +525,65 @@ mod scratch {
             );
         }
         println!("first over {:?} exposed {}", plan.first_over, plan.exposed_users);
+        let s = m.series();
+        let t = s.time();
+        let cols = [
+            "webapp_cpu_pct_max",
+            "webapp_cpu_pct_median",
+            "redis_load_pct",
+            "frozen_apps",
+            "latency_p95_eu_s",
+            "requests_per_s",
+        ];
+        for (d0, d1, label) in [
+            (51u32, 58u32, "wk-before-c9"),
+            (58, 61, "c9-nov"),
+            (61, 75, "dec1-14"),
+            (75, 83, "dec15-22"),
+            (87, 93, "holiday-after-release"),
+            (93, 94, "jan2"),
+            (94, 101, "jan3-9"),
+        ] {
+            let mut out = format!("{label:>22}");
+            for c in cols {
+                let v = s.column(c).unwrap();
+                let mx = t
+                    .iter()
+                    .zip(v)
+                    .filter(|(ti, _)| **ti >= d0 as f64 * 86400.0 && **ti < d1 as f64 * 86400.0)
+                    .map(|x| *x.1)
+                    .fold(0.0, f64::max);
+                out += &format!(" {c}={mx:.1}");
+            }
+            println!("{out}");
+        }
+        for (day, hh) in [(57u32, 12u64), (58, 12), (80, 12), (88, 12), (93, 12), (93, 16)] {
+            let wl = &m.wl;
+            let mut agg = wl.day_aggregates(day);
+            agg.extended = day >= 87;
+            let minute = day as u64 * 1440 + hh * 60;
+            let fr = wl.fractions(minute, agg.holiday);
+            let costs = wl.request_costs(agg.extended);
+            let (a, b) = (wl.v.redis_a_us * 1e-6, wl.v.redis_b_ns * 1e-9);
+            let (mut rb, mut ra) = (0.0, 0.0);
+            let mut line = String::new();
+            for k in 0..agg.apps.len() {
+                let r = wl.rates(&agg, k, &fr, 0.0);
+                let base = r.polls * costs[0].cpu_s + r.pages * costs[1].cpu_s + r.ticks * costs[2].cpu_s;
+                let api = r.api * agg.apps[k].api.cpu_s;
+                line += &format!(
+                    " {:.0}+{:.0}%",
+                    100.0 * base / agg.cores_per_app,
+                    100.0 * api / agg.cores_per_app
+                );
+                for (l, c) in [(r.polls, costs[0]), (r.pages, costs[1]), (r.ticks, costs[2])] {
+                    rb += l * (c.reads + c.writes) * (a + b * c.bytes);
+                }
+                let c = agg.apps[k].api;
+                ra += r.api * (c.reads + c.writes) * (a + b * c.bytes);
+            }
+            println!("day {day} {hh}h UTC redis base {rb:.3} api {ra:.3} cpu{line}");
+        }
         let day = m.wl.day_aggregates(93);
         for (k, a) in day.apps.iter().enumerate() {
             println!(

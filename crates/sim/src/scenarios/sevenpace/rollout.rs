@@ -64,7 +64,7 @@ pub fn circle_days(v: &SevenpaceParams) -> Vec<u32> {
 }
 
 /// Puts accounts (in the random order given) into circles: each goes into the earliest circle
-/// that still has room for all its users and is at least ten times its size (an early circle
+/// that still has room for all its users and is at least fifty times its size (an early circle
 /// is internal users, friends, pre-release accounts: many small accounts, P4); what fits
 /// nowhere goes into the last circle ("finally to everyone"), so the largest accounts come last.
 pub fn assign(accounts: &mut [Account], order: &[usize], cumulative: &[f64]) {
@@ -75,7 +75,7 @@ pub fn assign(accounts: &mut [Account], order: &[usize], cumulative: &[f64]) {
     let mut room = size.clone();
     for &i in order {
         let u = accounts[i].users as f64;
-        let k = (0..n).find(|&k| room[k] >= u && size[k] >= 10.0 * u).unwrap_or(n - 1);
+        let k = (0..n).find(|&k| room[k] >= u && size[k] >= 50.0 * u).unwrap_or(n - 1);
         room[k] -= u;
         accounts[i].circle = k as u8;
     }

@@ -228,18 +228,15 @@ impl Workload {
         }
     }
 
-    /// Fraction of a region's users online at `minute` of the run: business hours 08–18 local
-    /// (ramps of an hour either side, 3 % at night), weekends and the holiday window scaled.
+    /// Fraction of a region's users online at `minute` of the run: a raised cosine over the
+    /// local working day (07:00–19:00, highest at 13:00), 3 % at night; weekends and the
+    /// holiday window scaled. A smooth day, so the busiest minutes are brief.
     pub fn online_fraction(&self, region: usize, minute: u64, holiday: bool) -> f64 {
         let local_min = minute as i64 + UTC_OFFSET_H[region] * 60;
         let local_day = local_min.div_euclid(1440);
         let h = local_min.rem_euclid(1440) as f64 / 60.0;
-        let shape = if (8.0..18.0).contains(&h) {
-            1.0
-        } else if (7.0..8.0).contains(&h) {
-            h - 7.0
-        } else if (18.0..19.0).contains(&h) {
-            19.0 - h
+        let shape = if (7.0..19.0).contains(&h) {
+            0.5 * (1.0 - libm::cos(std::f64::consts::PI * (h - 7.0) / 6.0))
         } else {
             0.0
         };
