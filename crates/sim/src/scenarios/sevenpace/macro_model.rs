@@ -261,7 +261,7 @@ impl MacroModel {
         let (_, inst, cores_per_inst) = self.wl.capacity(day);
         let cores = self.agg.cores_per_app;
         let min_t = (inst * cores_per_inst * v.min_worker_per_core) as f64;
-        let max_t = (inst * v.max_threads) as f64;
+        let max_t = (inst * cores_per_inst * v.max_threads_per_core) as f64;
         let db = v.db_ms / 1000.0;
         self.last.clear();
         let mut timeouts_total = 0.0;
@@ -355,7 +355,7 @@ impl MacroModel {
         }
 
         // Regional page times: the server p95 of the apps their users are on, plus round trips.
-        let rtt = [v.rtt_eu_ms, v.rtt_us_ms, v.rtt_apac_ms].map(|x| x / 1000.0 * v.page_round_trips as f64);
+        let rtt = [0, 1, 2].map(|r| self.wl.round_trip_s(r));
         let mut p95_region = [0.0; 3];
         for (reg, p) in p95_region.iter_mut().enumerate() {
             let mut pts: Vec<(f64, f64)> =
@@ -470,126 +470,6 @@ impl Model for MacroModel {
             in_flight,
             rejected: self.rejected.round() as u64,
             ..Totals::default()
-        }
-    }
-}
-
-#[cfg(test)]
-mod scratch {
-    use super::*;
-    use crate::scenarios::sevenpace::SCENARIO;
-
-    #[test]
-    #[ignore]
-    fn explore() {
-        let mut p = SCENARIO.defaults();
-        if let Ok(s) = std::env::var("SET") {
-            for kv in s.split(',') {
-                let (k, x) = kv.split_once('=').unwrap();
-                SCENARIO.set_str(&mut p, k, x).unwrap();
-            }
-        }
-        let seed: u64 = std::env::var("SEED").map_or(1, |s| s.parse().unwrap());
-        let v = SevenpaceParams::from_params(&p);
-        let mut m = MacroModel::new(&v, seed);
-        let mut acc: Vec<_> = m.wl.accounts.iter().enumerate().collect();
-        acc.sort_by_key(|a| std::cmp::Reverse(a.1.users));
-        for (i, a) in acc.iter().take(12) {
-            println!(
-                "acct {i} users {} circle {} region {} rank {}",
-                a.users, a.circle, a.region, a.poller_rank
-            );
-        }
-        let t = std::time::Instant::now();
-        while !m.step_events(u64::MAX) {}
-        println!("run {:?}", t.elapsed());
-        for f in m.freezes.iter().filter(|f| f.minutes >= 1) {
-            let d = crate::calendar::iso_utc(START.days() * 86400 + f.start_min as i64 * 60);
-            println!(
-                "freeze app {} at {d} for {} min users {:.0} poller {}",
-                f.app, f.minutes, f.users, f.has_poller
-            );
-        }
-        for (k, r) in m.alerts.rules.iter().enumerate() {
-            println!(
-                "rule {k} first {:?} fired {}",
-                r.first_fired_min.map(|x| crate::calendar::iso_utc(START.days() * 86400 + x as i64 * 60)),
-                r.fired
-            );
-        }
-        let plan = super::super::rollout::plan(&v, seed, 80.0);
-        for c in &plan.circles {
-            println!(
-                "circle {} day {} new {} cum {} peak {:.1}",
-                c.circle, c.day, c.new_users, c.cumulative_users, c.peak_cpu_pct
-            );
-        }
-        println!("first over {:?} exposed {}", plan.first_over, plan.exposed_users);
-        let s = m.series();
-        let t = s.time();
-        let cols = [
-            "webapp_cpu_pct_max",
-            "webapp_cpu_pct_median",
-            "redis_load_pct",
-            "frozen_apps",
-            "latency_p95_eu_s",
-            "requests_per_s",
-        ];
-        for (d0, d1, label) in [
-            (51u32, 58u32, "wk-before-c9"),
-            (58, 61, "c9-nov"),
-            (61, 75, "dec1-14"),
-            (75, 83, "dec15-22"),
-            (87, 93, "holiday-after-release"),
-            (93, 94, "jan2"),
-            (94, 101, "jan3-9"),
-        ] {
-            let mut out = format!("{label:>22}");
-            for c in cols {
-                let v = s.column(c).unwrap();
-                let mx = t
-                    .iter()
-                    .zip(v)
-                    .filter(|(ti, _)| **ti >= d0 as f64 * 86400.0 && **ti < d1 as f64 * 86400.0)
-                    .map(|x| *x.1)
-                    .fold(0.0, f64::max);
-                out += &format!(" {c}={mx:.1}");
-            }
-            println!("{out}");
-        }
-        for (day, hh) in [(57u32, 12u64), (58, 12), (80, 12), (88, 12), (93, 12), (93, 16)] {
-            let wl = &m.wl;
-            let mut agg = wl.day_aggregates(day);
-            agg.extended = day >= 87;
-            let minute = day as u64 * 1440 + hh * 60;
-            let fr = wl.fractions(minute, agg.holiday);
-            let costs = wl.request_costs(agg.extended);
-            let (a, b) = (wl.v.redis_a_us * 1e-6, wl.v.redis_b_ns * 1e-9);
-            let (mut rb, mut ra) = (0.0, 0.0);
-            let mut line = String::new();
-            for k in 0..agg.apps.len() {
-                let r = wl.rates(&agg, k, &fr, 0.0);
-                let base = r.polls * costs[0].cpu_s + r.pages * costs[1].cpu_s + r.ticks * costs[2].cpu_s;
-                let api = r.api * agg.apps[k].api.cpu_s;
-                line += &format!(
-                    " {:.0}+{:.0}%",
-                    100.0 * base / agg.cores_per_app,
-                    100.0 * api / agg.cores_per_app
-                );
-                for (l, c) in [(r.polls, costs[0]), (r.pages, costs[1]), (r.ticks, costs[2])] {
-                    rb += l * (c.reads + c.writes) * (a + b * c.bytes);
-                }
-                let c = agg.apps[k].api;
-                ra += r.api * (c.reads + c.writes) * (a + b * c.bytes);
-            }
-            println!("day {day} {hh}h UTC redis base {rb:.3} api {ra:.3} cpu{line}");
-        }
-        let day = m.wl.day_aggregates(93);
-        for (k, a) in day.apps.iter().enumerate() {
-            println!(
-                "jan2 app {k} users {:?} pollers {} api cpu {:.2}s reads {:.0}",
-                a.users, a.pollers, a.api.cpu_s, a.api.reads
-            );
         }
     }
 }

@@ -63,10 +63,11 @@ pub fn circle_days(v: &SevenpaceParams) -> Vec<u32> {
     (0..v.circles).map(|k| v.first_circle_day + k * v.circle_spacing_days).collect()
 }
 
-/// Puts accounts (in the random order given) into circles: each goes into the earliest circle
-/// that still has room for all its users and is at least fifty times its size (an early circle
-/// is internal users, friends, pre-release accounts: many small accounts, P4); what fits
-/// nowhere goes into the last circle ("finally to everyone"), so the largest accounts come last.
+/// Puts accounts (in the random order given) into circles. An account goes into the earliest
+/// circle that still has room for all its users and is at least fifty times its size (early
+/// circles are internal users, friends, pre-release accounts: many small accounts, P4);
+/// failing that, into the latest circle with room (large accounts come late, "finally to
+/// everyone"); failing that, into the circle with the most room left.
 pub fn assign(accounts: &mut [Account], order: &[usize], cumulative: &[f64]) {
     let total: f64 = accounts.iter().map(|a| a.users as f64).sum();
     let n = cumulative.len();
@@ -75,7 +76,12 @@ pub fn assign(accounts: &mut [Account], order: &[usize], cumulative: &[f64]) {
     let mut room = size.clone();
     for &i in order {
         let u = accounts[i].users as f64;
-        let k = (0..n).find(|&k| room[k] >= u && size[k] >= 50.0 * u).unwrap_or(n - 1);
+        let k = (0..n)
+            .find(|&k| room[k] >= u && size[k] >= 50.0 * u)
+            .or_else(|| (0..n).rev().find(|&k| room[k] >= u))
+            .unwrap_or_else(|| {
+                (0..n).max_by(|&a, &b| room[a].total_cmp(&room[b]).then(a.cmp(&b))).unwrap_or(n - 1)
+            });
         room[k] -= u;
         accounts[i].circle = k as u8;
     }

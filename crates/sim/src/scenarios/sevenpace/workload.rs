@@ -281,6 +281,12 @@ impl Workload {
         }
     }
 
+    /// The network time of one page load in `region`: round trips × RTT [s].
+    pub fn round_trip_s(&self, region: usize) -> f64 {
+        let v = &self.v;
+        [v.rtt_eu_ms, v.rtt_us_ms, v.rtt_apac_ms][region] / 1000.0 * v.page_round_trips as f64
+    }
+
     /// The linear "projected" request rate of `users` online users: polls, pages and ticks.
     pub fn per_user_rate(&self) -> f64 {
         let v = &self.v;
