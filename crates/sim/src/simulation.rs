@@ -4,6 +4,7 @@ use crate::engine::{Engine, Totals};
 use crate::gauges::Gauges;
 use crate::model::{Driver, Model};
 use crate::scenarios::sevenpace::macro_model::MacroModel;
+use crate::scenarios::sevenpace::zoom::ZoomWiring;
 use crate::scenarios::vsts::VstsWiring;
 use crate::series::Series;
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,8 @@ pub enum Simulation {
     Vsts(Box<Driver<VstsWiring>>),
     /// The 7pace six months, a minute-step model with no per-request engine.
     SevenpaceMacro(Box<MacroModel>),
+    /// The 7pace freeze of 2 January 2018 on the per-request engine.
+    SevenpaceZoom(Box<Driver<ZoomWiring>>),
 }
 
 /// The per-request drivers.
@@ -26,6 +29,7 @@ macro_rules! each_driver {
         match $self {
             Simulation::Engine($m) => $e,
             Simulation::Vsts($m) => $e,
+            Simulation::SevenpaceZoom($m) => $e,
             Simulation::SevenpaceMacro(_) => $none,
         }
     };
@@ -37,6 +41,7 @@ macro_rules! each {
         match $self {
             Simulation::Engine($m) => $e,
             Simulation::Vsts($m) => $e,
+            Simulation::SevenpaceZoom($m) => $e,
             Simulation::SevenpaceMacro($m) => $e,
         }
     };

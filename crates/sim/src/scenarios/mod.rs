@@ -48,6 +48,7 @@ pub(crate) static CATALOG: &[Scenario] = &[
     },
     vsts::SCENARIO,
     sevenpace::SCENARIO,
+    sevenpace::zoom::SCENARIO,
 ];
 
 pub(crate) fn col(name: &str, label: &str, unit: &str) -> Column {

@@ -149,6 +149,39 @@ impl Workload {
         [cached(v.cpu_poll_ms, v.reads_per_poll), cached(v.cpu_page_ms, v.reads_per_page), tick]
     }
 
+    /// API calls per second of one poller (its interval, or the rate limit if lower).
+    pub fn api_call_rate(&self) -> f64 {
+        let v = &self.v;
+        let r = 1.0 / v.api_s;
+        if v.api_rate_limit_per_h > 0.0 {
+            r.min(v.api_rate_limit_per_h / 3600.0)
+        } else {
+            r
+        }
+    }
+
+    /// The cost of one API call of an account with `users` users and `history` days of
+    /// records. A full refresh reads the whole history; an incremental one the records edited
+    /// since the last call. With extended caching the records come from Redis in entries of
+    /// `chunk_records`; before, from SQL (one query per entry's worth).
+    pub fn api_cost(&self, users: f64, history: f64, extended: bool) -> Cost {
+        let v = &self.v;
+        let per_day = users * v.worklogs_per_user_day;
+        let records = if v.incremental_refresh {
+            (per_day / 86_400.0 / self.api_call_rate()).max(1.0)
+        } else {
+            per_day * history
+        };
+        let chunks = (records / v.chunk_records).ceil();
+        Cost {
+            cpu_s: 0.005 + v.c_rec_us * 1e-6 * records,
+            reads: if extended { chunks } else { v.critical_ops },
+            writes: if extended { chunks * v.write_ratio } else { 0.0 },
+            bytes: if extended { v.chunk_records.min(records) * v.rec_bytes } else { 1024.0 },
+            db_s: if extended { v.db_ms / 1000.0 } else { v.db_ms / 1000.0 * chunks },
+        }
+    }
+
     /// One day's aggregates: who is migrated, where, and what their pollers cost.
     pub fn day_aggregates(&self, day: u32) -> DayAgg {
         let v = &self.v;
@@ -157,14 +190,7 @@ impl Workload {
         let extended = day >= v.redis_release_day;
         let n_pollers = (self.poller_fraction(day) * self.accounts.len() as f64).round() as u32;
         let history = v.history_days + day as f64;
-        let call_rate = {
-            let r = 1.0 / v.api_s;
-            if v.api_rate_limit_per_h > 0.0 {
-                r.min(v.api_rate_limit_per_h / 3600.0)
-            } else {
-                r
-            }
-        };
+        let call_rate = self.api_call_rate();
         let mut apps = vec![AppDay::default(); n_apps as usize];
         let mut users = [0.0; REGIONS];
         let mut api_cost_sum = vec![Cost::default(); n_apps as usize];
@@ -176,22 +202,7 @@ impl Workload {
             app.users[a.region as usize] += a.users as f64;
             users[a.region as usize] += a.users as f64;
             if a.poller_rank < n_pollers {
-                let per_day = a.users as f64 * v.worklogs_per_user_day;
-                // A full refresh reads the whole history; an incremental one the records
-                // edited since the last call.
-                let records = if v.incremental_refresh {
-                    (per_day / 86_400.0 / call_rate).max(1.0)
-                } else {
-                    per_day * history
-                };
-                let chunks = (records / v.chunk_records).ceil();
-                let c = Cost {
-                    cpu_s: 0.005 + v.c_rec_us * 1e-6 * records,
-                    reads: if extended { chunks } else { v.critical_ops },
-                    writes: if extended { chunks * v.write_ratio } else { 0.0 },
-                    bytes: if extended { v.chunk_records.min(records) * v.rec_bytes } else { 1024.0 },
-                    db_s: if extended { v.db_ms / 1000.0 } else { v.db_ms / 1000.0 * chunks },
-                };
+                let c = self.api_cost(a.users as f64, history, extended);
                 app.pollers += 1;
                 app.api_rate += call_rate;
                 let s = &mut api_cost_sum[i % n_apps as usize];
