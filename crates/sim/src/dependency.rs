@@ -91,6 +91,8 @@ pub struct SingleThreaded {
     done: VecDeque<SimTime>,
     /// Service admitted so far.
     service_total: Dur,
+    /// Sum over admitted operations of (completion − admission) [s].
+    sojourn_total: f64,
     ops: u64,
 }
 
@@ -103,6 +105,7 @@ impl SingleThreaded {
             busy_until: SimTime::ZERO,
             done: VecDeque::new(),
             service_total: Dur::ZERO,
+            sojourn_total: 0.0,
             ops: 0,
         }
     }
@@ -116,6 +119,7 @@ impl SingleThreaded {
         let done = now.max(self.busy_until) + service;
         self.busy_until = done;
         self.service_total = self.service_total + service;
+        self.sojourn_total += (done - now).secs();
         self.ops += 1;
         if done > now {
             self.done.push_back(done);
@@ -143,6 +147,16 @@ impl SingleThreaded {
     /// Operations admitted so far.
     pub fn ops(&self) -> u64 {
         self.ops
+    }
+
+    /// Service time of every operation admitted so far [s].
+    pub fn service_s_total(&self) -> f64 {
+        self.service_total.secs()
+    }
+
+    /// Sum of the sojourns (wait plus service) of every operation admitted so far [s].
+    pub fn sojourn_s_total(&self) -> f64 {
+        self.sojourn_total
     }
 
     /// Mean service time of the operations admitted so far [s] (0 if none).

@@ -18,7 +18,8 @@
 //!
 //! `scale` s shrinks the world as in the VSTS scenario: users and cores (and MinWorker, the
 //! thread cap) are multiplied by s, the gate period and Redis's cost per operation divided by
-//! it, and each poller calls s times as often; per-second outputs are reported at full scale.
+//! it; every poller keeps its interval and its refresh's payload and CPU shrink with s, so a
+//! refresh holds Redis as long as at full scale. Per-second outputs are reported at full scale.
 
 use super::workload::{Cost, DayAgg, Workload};
 use super::{SevenpaceParams, JAN_2, START};
@@ -286,7 +287,7 @@ pub fn driver(p: &Params, seed: u64) -> Driver<ZoomWiring> {
     let mut phases = Stream::derive(seed, "7pace-poller-phase", 0);
     let n_pollers = (wl.poller_fraction(JAN_2) * wl.accounts.len() as f64).round() as u32;
     let history = v.history_days + JAN_2 as f64;
-    let period = 1.0 / wl.api_call_rate() / s;
+    let period = 1.0 / wl.api_call_rate();
     let mut pollers = vec![];
     for (i, a) in wl.accounts.iter().enumerate() {
         if a.poller_rank >= n_pollers || a.circle as u32 >= agg.circle {
@@ -296,7 +297,15 @@ pub fn driver(p: &Params, seed: u64) -> Driver<ZoomWiring> {
         // A full refresh reads its entries in MGETs of up to MGET_ENTRIES.
         let gets = (c.reads / MGET_ENTRIES).ceil().max(if c.reads > 0.0 { 1.0 } else { 0.0 });
         let per = if gets > 0.0 { c.reads / gets } else { 0.0 };
-        let mget = Cost { reads: gets, writes: c.writes / per.max(1.0), bytes: c.bytes * per.max(1.0), ..c };
+        // Scaled: the payload and the CPU shrink with s (Redis's cost per byte and the cores
+        // shrink with it too), so a refresh takes as many Redis seconds as at full scale.
+        let mget = Cost {
+            cpu_s: c.cpu_s * s,
+            reads: gets,
+            writes: c.writes / per.max(1.0),
+            bytes: c.bytes * per.max(1.0) * s,
+            db_s: c.db_s,
+        };
         let app = (i % n_apps) as u16;
         pollers.push(Poller {
             app,
@@ -456,7 +465,7 @@ impl Wiring for ZoomWiring {
             self.check_freezes(eng);
             self.next_check = now + Dur::from_secs(10.0);
         }
-        let period = Dur::from_secs(1.0 / self.wl.api_call_rate() / self.scale);
+        let period = Dur::from_secs(1.0 / self.wl.api_call_rate());
         for i in 0..self.pollers.len() {
             if self.pollers[i].next <= now {
                 let p = &self.pollers[i];
