@@ -41,5 +41,24 @@ fn scenarios(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mmc, scenarios);
+/// The 7pace models at their defaults: six months at one minute (target ≤ 300 ms) and the
+/// two-hour zoom (target ≤ 2 s).
+fn sevenpace(c: &mut Criterion) {
+    let mut g = c.benchmark_group("7pace");
+    g.sample_size(10);
+    for name in ["7pace-2017", "7pace-2018-01-02"] {
+        let s = scenario::find(name).unwrap();
+        let params = s.defaults();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut sim = s.start(&params, 1).unwrap();
+                sim.run_to_end();
+                black_box(sim.series().len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, mmc, scenarios, sevenpace);
 criterion_main!(benches);

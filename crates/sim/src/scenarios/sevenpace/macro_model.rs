@@ -265,8 +265,7 @@ impl MacroModel {
         let db = v.db_ms / 1000.0;
         self.last.clear();
         let mut timeouts_total = 0.0;
-        for k in 0..n {
-            let r = rates[k];
+        for (k, &r) in rates.iter().enumerate() {
             let api = self.agg.apps[k].api;
             let kinds = [(r.polls, costs[0]), (r.pages, costs[1]), (r.ticks, costs[2]), (r.api, api)];
             let lam: f64 = kinds.iter().map(|x| x.0).sum();
@@ -386,7 +385,7 @@ impl MacroModel {
         let p95_max = p95_region.iter().copied().fold(0.0, f64::max);
         let firing = self.alerts.observe(minute, [cpu_max, p95_max, 100.0 * rm.load]);
 
-        if minute % self.every_min == 0 {
+        if minute.is_multiple_of(self.every_min) {
             let online: f64 = self.last.iter().map(|a| a.online).sum();
             let migrated_online: f64 = (0..3).map(|r| self.agg.users[r] * fr[r]).sum();
             let row = &mut self.row;

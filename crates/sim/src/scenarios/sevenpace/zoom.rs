@@ -45,6 +45,7 @@ pub const DURATION_S: f64 = 2.0 * 3600.0;
 /// Most cache entries one MGET of a full refresh reads.
 pub const MGET_ENTRIES: f64 = 50.0;
 
+#[allow(clippy::too_many_arguments)]
 const fn spec(
     name: &'static str,
     label: &'static str,
@@ -87,7 +88,7 @@ const EXTRA: &[ParamSpec] = &[
         "scale",
         "Scale",
         "",
-        0.25,
+        0.15,
         0.05,
         1.0,
         0.05,
