@@ -374,3 +374,28 @@ fn zoom_fixes_remove_the_freeze() {
     }
     assert!(frozen_as_is > 0.0, "as it happened, something freezes");
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_postmortem-sim")).args(args).output().expect("runs")
+}
+
+#[test]
+fn cli_plan_and_bad_values() {
+    let out = cli(&["plan", "7pace-2017", "--preset", "equal-circles"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["circles"].as_array().unwrap().len(), 9);
+    assert!(v["exposed_users"].as_u64().unwrap() <= 2300, "{v}");
+    for args in [
+        &["run", "7pace-2017", "--sample-s", "90", "--format", "csv"][..],
+        &["run", "7pace-2018-01-02", "--set", "scale=2", "--format", "csv"][..],
+        &["plan", "vsts-2018-02-07"][..],
+        &["calibrate", "7pace-2017", "--seeds", "1", "--set", "poll_s=1"][..],
+    ] {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("postmortem-sim: "), "{err}");
+    }
+}
