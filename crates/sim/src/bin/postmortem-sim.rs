@@ -85,7 +85,7 @@ enum Command {
     /// Check a scenario's acceptance properties over many seeds: each property, its threshold,
     /// and the fraction of seeds where it holds (a table; `--format json` for JSON).
     Calibrate {
-        /// Scenario name (vsts-2018-02-07 or 7pace-2017)
+        /// Scenario name (vsts-2018-02-07, 7pace-2017 or 7pace-2018-01-02)
         scenario: String,
         /// Seeds 1..=N
         #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
@@ -243,7 +243,12 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             format!("{out}\n")
         }
         Command::Calibrate { scenario, seeds, preset, set, counterfactuals, format } => {
-            let checks = if scenario == sevenpace::SCENARIO.name {
+            let checks = if scenario == sevenpace::zoom::SCENARIO.name {
+                let sc = &sevenpace::zoom::SCENARIO;
+                let params = configure(sc, preset, &set)?;
+                sc.check(&params)?;
+                calibrate_zoom(sc, &params, seeds)?
+            } else if scenario == sevenpace::SCENARIO.name {
                 let sc = &sevenpace::SCENARIO;
                 let params = configure(sc, preset, &set)?;
                 sc.check(&params)?;
@@ -482,6 +487,28 @@ fn calibrate_sevenpace(params: &Params, seeds: u64) -> Vec<checks::Check> {
         })
         .collect();
     sevenpace_checks::evaluate(&grouped)
+}
+
+fn calibrate_zoom(sc: &Scenario, params: &Params, seeds: u64) -> Result<Vec<checks::Check>, Usage> {
+    let runs = sevenpace_checks::zoom_runs();
+    let mut configs = vec![];
+    for r in &runs {
+        let mut p = params.clone();
+        for (n, v) in &r.changes {
+            p.set(sc.params, n, *v)?;
+        }
+        configs.push(p);
+    }
+    let jobs: Vec<(usize, u64)> = (0..runs.len()).flat_map(|c| (1..=seeds).map(move |s| (c, s))).collect();
+    let sums = parallel(&jobs, |&(c, seed)| sevenpace_checks::zoom_summary(&configs[c], seed));
+    let grouped: Vec<(&str, Vec<sevenpace_checks::ZoomSummary>)> = runs
+        .iter()
+        .enumerate()
+        .map(|(c, r)| {
+            (r.name, jobs.iter().zip(&sums).filter(|((cc, _), _)| *cc == c).map(|(_, s)| s.clone()).collect())
+        })
+        .collect();
+    Ok(sevenpace_checks::evaluate_zoom(&grouped))
 }
 
 fn run_json(sc: &Scenario, params: &Params, seed: u64, sim: &postmortem_sim::Simulation) -> Value {

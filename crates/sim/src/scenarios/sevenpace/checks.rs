@@ -371,3 +371,118 @@ pub fn configured(params: &Params, r: &RunSpec) -> SevenpaceParams {
     }
     SevenpaceParams::from_params(&p)
 }
+
+/// What the zoom's properties need from one run of `7pace-2018-01-02`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ZoomSummary {
+    /// Highest one-minute Redis load [%].
+    pub redis_max_1m: f64,
+    /// Reads over writes over the window.
+    pub read_write_ratio: f64,
+    /// Freezes: (app, start s, duration s, hosts a poller).
+    pub freezes: Vec<(u32, f64, f64, bool)>,
+    /// Apps with at least one Redis timeout.
+    pub apps_with_timeouts: usize,
+    /// Web apps.
+    pub apps: usize,
+}
+
+/// Runs the zoom for `params` (with a run's changes) and `seed`, and summarises it.
+pub fn zoom_summary(params: &Params, seed: u64) -> ZoomSummary {
+    let mut d = super::zoom::driver(params, seed);
+    while !d.step_events(u64::MAX) {}
+    let s = d.series();
+    let col = |n: &str| s.column(n).unwrap_or_else(|| panic!("zoom series has {n}"));
+    let load = col("redis_load_pct");
+    let per_min = (60.0 / params.get("sample_s")).round().max(1.0) as usize;
+    let redis_max_1m =
+        load.chunks(per_min).map(|c| c.iter().sum::<f64>() / c.len() as f64).fold(0.0, f64::max);
+    let (r, w): (f64, f64) = (col("redis_reads_per_s").iter().sum(), col("redis_writes_per_s").iter().sum());
+    let apps = d.wiring.n_apps();
+    let apps_with_timeouts = (0..apps).filter(|&k| d.engine.call_timeouts(k) > 0).count();
+    let freezes = d
+        .wiring
+        .all_freezes(d.now_s())
+        .iter()
+        .map(|f| (f.app, f.start_s, f.duration_s, f.has_poller))
+        .collect();
+    ZoomSummary {
+        redis_max_1m,
+        read_write_ratio: if w > 0.0 { r / w } else { 0.0 },
+        freezes,
+        apps_with_timeouts,
+        apps,
+    }
+}
+
+/// The zoom's runs: as it happened and the three fixes.
+pub fn zoom_runs() -> Vec<RunSpec> {
+    let mut v = vec![RunSpec { name: "as-it-happened", changes: vec![] }];
+    for p in super::PRESETS
+        .iter()
+        .filter(|p| matches!(p.name, "page-visibility" | "api-rate-limit" | "incremental-refresh"))
+    {
+        v.push(RunSpec { name: p.name, changes: p.changes.to_vec() });
+    }
+    v
+}
+
+/// The zoom's share of P-A5, P-A6 and P-A7.
+pub fn evaluate_zoom(runs: &[(&str, Vec<ZoomSummary>)]) -> Vec<Check> {
+    let get = |n: &str| runs.iter().find(|(name, _)| *name == n).map(|(_, v)| v.as_slice());
+    let share = |v: &[ZoomSummary], f: &dyn Fn(&ZoomSummary) -> bool| {
+        v.iter().filter(|x| f(x)).count() as f64 / v.len().max(1) as f64
+    };
+    let mut out = vec![];
+    let mut push = |id: &'static str, description: &str, fraction: f64, required: f64| {
+        out.push(Check {
+            id,
+            description: description.into(),
+            fraction,
+            required,
+            pass: fraction >= required,
+        });
+    };
+    if let Some(d) = get("as-it-happened") {
+        push(
+            "Z-A5a",
+            "Redis saturates (a minute at ≥ 99 %), reads ≥ 5× writes",
+            share(d, &|s| s.redis_max_1m >= 99.0 && s.read_write_ratio >= 5.0),
+            0.8,
+        );
+        push(
+            "Z-A5b",
+            "an app hosting an API poller freezes; every freeze is on such an app and some app never freezes",
+            share(d, &|s| {
+                let frozen: std::collections::BTreeSet<u32> = s.freezes.iter().map(|f| f.0).collect();
+                !s.freezes.is_empty() && s.freezes.iter().all(|f| f.3) && frozen.len() < s.apps
+            }),
+            0.8,
+        );
+        push(
+            "Z-A5c",
+            "the first freeze lasts 5–20 min and only one app freezes",
+            share(d, &|s| {
+                let first = s.freezes.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+                let frozen: std::collections::BTreeSet<u32> = s.freezes.iter().map(|f| f.0).collect();
+                first.is_some_and(|f| (300.0..=1200.0).contains(&f.2)) && frozen.len() == 1
+            }),
+            0.8,
+        );
+        push("Z-A5d", "Redis timeouts on every app", share(d, &|s| s.apps_with_timeouts == s.apps), 0.8);
+    }
+    if let Some(d) = get("page-visibility") {
+        push(
+            "Z-A6",
+            "Page Visibility: Redis under 90 % (one-minute means), no freeze",
+            share(d, &|s| s.redis_max_1m < 90.0 && s.freezes.is_empty()),
+            0.9,
+        );
+    }
+    for (name, id) in [("api-rate-limit", "Z-A7a"), ("incremental-refresh", "Z-A7b")] {
+        if let Some(d) = get(name) {
+            push(id, &format!("{name}: no freeze"), share(d, &|s| s.freezes.is_empty()), 0.9);
+        }
+    }
+    out
+}
