@@ -6,6 +6,12 @@
 //! A recycle takes both of the AT's processes down for `reboot`; meanwhile its health endpoint
 //! fails. A forced crash takes down `n` processes at once, one each on the first `n` ATs in
 //! rotation (a crash where it hurts most), through the crash bug's accounting.
+//!
+//! Mitigation answers an incident: the operator watches the balancer every `watch` and carries
+//! out the recycle schedule only if, when its first recycle is due, fewer than `incident_below`
+//! ATs were in rotation at some moment of the last `incident_window` (0 = always). Once begun,
+//! the schedule runs to its end. A scale unit that never fell, or recovered long before, is left
+//! alone: recycling three healthy ATs at once would itself take away half the capacity.
 
 use super::crash_bug::CrashBug;
 use crate::engine::{DownCause, Engine};
@@ -23,6 +29,14 @@ pub struct OperatorConfig {
     pub hosts: Vec<u16>,
     /// How long a recycled AT is down.
     pub reboot: Dur,
+    /// The balancer group the operator watches.
+    pub group: usize,
+    /// Fewer ATs in rotation than this is an incident (0: recycle whatever happens).
+    pub incident_below: u32,
+    /// How recent the incident must be when the first recycle is due.
+    pub incident_window: Dur,
+    /// How often the operator looks at the balancer.
+    pub watch: Dur,
 }
 
 /// The operator.
@@ -32,8 +46,14 @@ pub struct Operator {
     next_recycle: usize,
     next_crash: usize,
     rebooting_until: Vec<SimTime>,
+    next_watch: SimTime,
+    last_degraded: Option<SimTime>,
+    /// Whether the schedule has begun.
+    pub mitigating: bool,
     /// Recycles done: (when, AT).
     pub done: Vec<(SimTime, u16)>,
+    /// Recycles left out because there was no incident.
+    pub skipped: u32,
 }
 
 impl Operator {
@@ -47,7 +67,11 @@ impl Operator {
             next_recycle: 0,
             next_crash: 0,
             rebooting_until: vec![SimTime::ZERO; n],
+            next_watch: SimTime::ZERO,
+            last_degraded: None,
+            mitigating: false,
             done: vec![],
+            skipped: 0,
         }
     }
 
@@ -60,17 +84,40 @@ impl Operator {
     pub fn next_wake(&self) -> SimTime {
         let r = self.cfg.recycles.get(self.next_recycle).map_or(SimTime::NEVER, |x| x.0);
         let c = self.cfg.crashes.get(self.next_crash).map_or(SimTime::NEVER, |x| x.0);
-        r.min(c)
+        let w = if self.watching() { self.next_watch } else { SimTime::NEVER };
+        r.min(c).min(w)
+    }
+
+    /// Whether the balancer still needs watching: an incident rule and a schedule not yet begun.
+    fn watching(&self) -> bool {
+        self.cfg.incident_below > 0 && !self.mitigating && self.next_recycle < self.cfg.recycles.len()
+    }
+
+    /// Whether an incident is on at `now`, as the operator sees it.
+    fn incident(&self, now: SimTime) -> bool {
+        self.cfg.incident_below == 0
+            || self.last_degraded.is_some_and(|t| now.since(t) <= self.cfg.incident_window)
     }
 
     /// Recycles and crashes that are due.
-    pub fn wake(&mut self, eng: &mut Engine, bug: &mut CrashBug, group: usize) {
+    pub fn wake(&mut self, eng: &mut Engine, bug: &mut CrashBug) {
         let now = eng.now();
+        if self.watching() && now >= self.next_watch {
+            if (eng.in_rotation(self.cfg.group) as u32) < self.cfg.incident_below {
+                self.last_degraded = Some(now);
+            }
+            self.next_watch = now + self.cfg.watch;
+        }
         while let Some(&(t, i)) = self.cfg.recycles.get(self.next_recycle) {
             if t > now {
                 break;
             }
             self.next_recycle += 1;
+            if !self.mitigating && !self.incident(now) {
+                self.skipped += 1;
+                continue;
+            }
+            self.mitigating = true;
             let h = self.cfg.hosts[i as usize] as usize;
             for p in eng.host_procs(h).to_vec() {
                 eng.take_down(p as usize, self.cfg.reboot, DownCause::Recycle);
@@ -83,7 +130,6 @@ impl Operator {
                 break;
             }
             self.next_crash += 1;
-            let _ = group;
             let mut left = n;
             for &h in &self.cfg.hosts {
                 if left == 0 {

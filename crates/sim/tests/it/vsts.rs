@@ -110,16 +110,31 @@ fn the_storm_is_a_burst_and_redis_is_a_victim_on_the_ats_only() {
     assert!(s.redis_ja <= 0.01 * s.redis_at, "job agents {} vs ATs {}", s.redis_ja, s.redis_at);
 }
 
-/// Without the crash bug and the health agent, the scale unit at ~70 % CPU is stable before
-/// the trigger (A1's first part), and falls into the bad state after it.
+/// C1 in one seed: without the crash bug the scale unit is stable before the trigger (A1's
+/// first part) and the storm is a blip it absorbs; with the bug, the same seed's storm tips it
+/// into the bad state. The operator, who mitigates only an incident, recycles nothing in the
+/// healthy run and follows the schedule in the other.
 #[test]
-fn a_healthy_morning_holds_until_the_storm() {
-    let sim = run(&[("crash_rate_per_h", 0.0), ("ha_enabled", 0.0)], 2);
+fn the_storm_tips_the_scale_unit_only_with_the_crash_bug() {
     let v = vsts::VstsParams::from_params(&scenario::find("vsts-2018-02-07").unwrap().defaults());
-    let s = checks::summarize(sim.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64);
+    let summarize = |sim: &postmortem_sim::Simulation| {
+        checks::summarize(sim.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64)
+    };
+    let healthy = run(&[("crash_rate_per_h", 0.0)], 2);
+    let s = summarize(&healthy);
     assert!(s.pre_frac_ge5 >= 0.95, "{}", s.pre_frac_ge5);
     assert!(s.pre_impacted_max < 500.0, "{}", s.pre_impacted_max);
+    assert!(s.window_mean_lb >= 6.0, "the storm is absorbed: mean in rotation {}", s.window_mean_lb);
+    let postmortem_sim::Simulation::Vsts(d) = &healthy else { panic!("a VSTS run") };
+    assert!(!d.wiring.operator.mitigating && d.wiring.operator.done.is_empty());
+    assert_eq!(d.wiring.operator.skipped, 7, "no incident, no recycles");
+
+    let buggy = run(&[], 2);
+    let s = summarize(&buggy);
     assert!(s.window_mean_lb < 5.0, "the storm tips it: mean in rotation {}", s.window_mean_lb);
+    let postmortem_sim::Simulation::Vsts(d) = &buggy else { panic!("a VSTS run") };
+    assert!(d.wiring.operator.mitigating);
+    assert_eq!(d.wiring.operator.done.len(), 7, "the whole schedule once begun");
 }
 
 #[test]

@@ -60,13 +60,13 @@ crate::typed_params! {
         procs_per_at: u32 = ("Worker processes per AT", "processes", 2, 1, 4, 1, Postmortem, "w3wp processes on each AT (\"we have two processes on each AT\")"),
         cores_per_at: u32 = ("Cores per AT", "cores", 8, 4, 32, 1, Illustrative, "CPU cores of one AT; the VM size is not public"),
         arrival_rate: f64 = ("User request rate", "req/s", 1960.0, 500.0, 6000.0, 10.0, Illustrative, "Open-loop user requests to the scale unit at 09:30, calibrated so 7 ATs run at about 70 % CPU"),
-        ramp_pct_per_h: f64 = ("Morning ramp", "%/h", 5.0, 0.0, 20.0, 0.5, Illustrative, "Growth of the request rate per hour after 09:30 (European late morning)"),
-        r_user: f64 = ("Requests per user", "req/s", 0.1, 0.02, 0.5, 0.01, Illustrative, "Request rate of one active user; sets how many users the requests come from"),
+        ramp_pct_per_h: f64 = ("Morning ramp", "%/h", 2.0, 0.0, 20.0, 0.5, Illustrative, "Growth of the request rate per hour after 09:30 (European late morning)"),
+        r_user: f64 = ("Requests per user", "req/s", 0.4, 0.02, 0.5, 0.01, Illustrative, "Request rate of one active user; sets how many users the requests come from"),
         cpu_before_ms: f64 = ("CPU before the call", "ms", 9.0, 1.0, 50.0, 0.5, Illustrative, "Mean CPU of a request before its outbound call (exponential)"),
         cpu_after_ms: f64 = ("CPU after the call", "ms", 10.5, 1.0, 50.0, 0.5, Illustrative, "Mean CPU of a request after its outbound call (exponential)"),
         cont_cpu_ms: f64 = ("Continuation CPU", "ms", 0.5, 0.1, 10.0, 0.1, Illustrative, "CPU of a continuation that needs a pool thread"),
         io_ms: f64 = ("Outbound call time", "ms", 40.0, 5.0, 500.0, 1.0, Illustrative, "Mean latency of a non-SQL outbound call (log-normal, cv 1)"),
-        p_sync: f64 = ("Continuation needs a thread", "", 0.5, 0.0, 1.0, 0.05, Illustrative, "Fraction of outbound calls whose completion runs on a pool thread (sync-over-async, \"stuck waiting on threads to spin up\")"),
+        p_sync: f64 = ("Continuation needs a thread", "", 0.1, 0.0, 1.0, 0.05, Illustrative, "Fraction of outbound calls whose completion runs on a pool thread (sync-over-async, \"stuck waiting on threads to spin up\")"),
         sync_over_async: bool = ("Sync-over-async", "on/off", 1, 0, 1, 1, Postmortem, "Sustaining loop: continuations queue for a pool thread behind new requests (off: they complete on I/O threads)"),
         p_db: f64 = ("Calls to SQL", "", 0.5, 0.0, 1.0, 0.05, Illustrative, "Fraction of outbound calls that go to SQL through the AT's concurrency breaker"),
         p_redis: f64 = ("Requests using Redis", "", 0.3, 0.0, 1.0, 0.05, Illustrative, "Fraction of requests that read Redis on the AT (a 1 s client timeout counts an exception)"),
@@ -98,7 +98,7 @@ crate::typed_params! {
         churn_per_h: f64 = ("Ordinary reconnects", "per client per h", 1.0, 0.0, 10.0, 0.1, Illustrative, "Connections that drop on their own (the baseline reconnect rate)"),
         message_buffer: u32 = ("SignalR message buffer", "messages", 1000, 32, 1000, 1, Documented, "Messages kept per connection; a reconnect replays them (default 1000; action item: smaller)"),
         c_rc0_ms: f64 = ("Reconnect base CPU", "ms", 2.0, 0.5, 10.0, 0.5, Illustrative, "CPU of a reconnect besides its message replay"),
-        c_rc_msg_us: f64 = ("Reconnect CPU per message", "µs", 8.0, 0.0, 50.0, 0.5, Illustrative, "CPU per buffered message replayed by a reconnect"),
+        c_rc_msg_us: f64 = ("Reconnect CPU per message", "µs", 12.0, 0.0, 50.0, 0.5, Illustrative, "CPU per buffered message replayed by a reconnect"),
         rc_db_calls: u32 = ("SQL calls per reconnect", "calls", 1, 0, 5, 1, Illustrative, "SQL calls a reconnect makes (the storm opened the database breakers)"),
         db_servers: u32 = ("SQL concurrency", "servers", 50, 10, 1000, 10, Illustrative, "Queries the database runs at once; the rest queue"),
         db_service_ms: f64 = ("SQL query time", "ms", 5.0, 1.0, 50.0, 0.5, Illustrative, "Mean service time of one query (exponential)"),
@@ -112,7 +112,7 @@ crate::typed_params! {
         ha_check_s: f64 = ("Health-agent check", "s", 60.0, 10.0, 300.0, 10.0, Illustrative, "How often the health agent looks at the ATs"),
         ha_cpu_pct: f64 = ("Health-agent CPU threshold", "%", 90.0, 50.0, 100.0, 1.0, Illustrative, "CPU that counts as significant load"),
         ha_k: u32 = ("Health-agent hot checks", "checks", 2, 1, 10, 1, Illustrative, "Consecutive hot checks before an AT is pulled"),
-        ha_queue: u32 = ("Health-agent queue threshold", "requests", 2000, 100, 20000, 100, Illustrative, "Requests Current on an AT that counts as significant load"),
+        ha_queue: u32 = ("Health-agent queue threshold", "requests", 600, 100, 20000, 100, Illustrative, "Requests Current on an AT that counts as significant load"),
         ha_max_out: u32 = ("Health agent: ATs out at once", "ATs", 1, 0, 3, 1, Postmortem, "\"Only pull one AT out of the load balancer at a time\""),
         ha_cooldown_min: f64 = ("Health agent: cooldown", "min", 60.0, 0.0, 180.0, 5.0, Postmortem, "\"Only pull a given AT out of the load balancer once per hour\""),
         ha_dump_min: f64 = ("Health agent: dump time", "min", 10.0, 1.0, 60.0, 1.0, Illustrative, "From pulling an AT to recycling it (the process dump)"),
@@ -142,7 +142,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "as-it-happened", label: "As it happened", description: "The defaults: the morning of 7 Feb 2018", changes: &[] },
     Preset { name: "no-crash-bug", label: "No crash bug", description: "The bug of 2 Feb never shipped: the same storm hits a scale unit with its headroom", changes: &[("crash_rate_per_h", 0.0)] },
     Preset { name: "jittered-reconnects", label: "Jittered reconnects", description: "Reconnects staggered over 30 s instead of in lockstep", changes: &[("jitter_s", 30.0)] },
-    Preset { name: "buffer-250", label: "Buffer 250", description: "A smaller SignalR message buffer: a reconnect costs 4 ms of CPU instead of 10", changes: &[("message_buffer", 250.0)] },
+    Preset { name: "buffer-250", label: "Buffer 250", description: "A smaller SignalR message buffer: a reconnect costs 5 ms of CPU instead of 14", changes: &[("message_buffer", 250.0)] },
     Preset { name: "maxrequest-below-minworker", label: "MaxRequest < MinWorker", description: "At most 150 requests execute per process, below its 192 MinWorker threads", changes: &[("max_executing", 150.0)] },
     Preset { name: "minworker-1000", label: "MinWorker 1000", description: "1000 threads per process without throttling", changes: &[("min_worker", 1000.0)] },
     Preset { name: "net6-threadpool", label: ".NET 6 thread pool", description: "Cooperative-blocking injection replaces blocked threads at once", changes: &[("net6", 1.0)] },
@@ -300,7 +300,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
     let redis_call = |counter: u16, p_call: f64| StepSpec::Call {
         p_call,
         to: CallTo::Delay(Dist::Const(0.001)),
-        p_sync: if v.sync_over_async { 1.0 } else { 0.0 },
+        p_sync,
         cont_cpu: Dist::Const(0.0001),
         timeout: Some(Dur::from_millis(1000)),
         bytes: 0.0,
@@ -451,6 +451,10 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
         crashes,
         hosts: at_hosts.clone(),
         reboot: Dur::from_secs(v.reboot_s),
+        group: 0,
+        incident_below: 5,
+        incident_window: Dur::from_secs(600.0),
+        watch: Dur::from_secs(10.0),
     });
     let auto_add = AutoAdd::new(AutoAddConfig {
         enabled: v.auto_add,
@@ -555,7 +559,7 @@ impl Wiring for VstsWiring {
             self.crash_bug.wake(eng);
         }
         if now >= self.operator.next_wake() {
-            self.operator.wake(eng, &mut self.crash_bug, 0);
+            self.operator.wake(eng, &mut self.crash_bug);
         }
         if now >= self.health_agent.next_wake() {
             let zombie_for: Vec<Option<Dur>> =
