@@ -61,6 +61,9 @@ pub struct Driver<W> {
     last_sample: SimTime,
     row: Vec<f64>,
     signals: Vec<Signal>,
+    /// The wiring's next wake, cached: it changes only when a component acts (a wake, a
+    /// signal, a sample), so it is refreshed then rather than at every engine event.
+    wake_at: SimTime,
 }
 
 impl<W: Wiring> Driver<W> {
@@ -70,6 +73,7 @@ impl<W: Wiring> Driver<W> {
         let mut series = Series::new(wiring.columns());
         series.clock = wiring.clock();
         let next_sample = if every > Dur::ZERO { SimTime::ZERO } else { SimTime::NEVER };
+        let wake_at = wiring.next_wake();
         Driver {
             engine,
             wiring,
@@ -79,33 +83,44 @@ impl<W: Wiring> Driver<W> {
             last_sample: SimTime::ZERO,
             row: vec![],
             signals: vec![],
+            wake_at,
         }
     }
 
     /// Handles the next thing due at or before `limit`: an engine event, a component's timer,
     /// or a sample, in that order at one instant. Returns false if nothing was due.
     fn step_one(&mut self, limit: SimTime) -> bool {
-        let te = self.engine.next_time();
-        let tw = self.wiring.next_wake();
+        let due = self.engine.peek();
+        let te = due.at();
+        let tw = self.wake_at;
         let ts = self.next_sample;
         let t = te.min(tw).min(ts);
         if t > limit || t == SimTime::NEVER {
             return false;
         }
         if te == t {
-            self.engine.step_until(t);
+            self.engine.step_due(due);
         } else if tw == t {
             self.engine.set_now(t);
             self.wiring.wake(&mut self.engine);
+            self.wake_at = self.wiring.next_wake();
         } else {
             self.engine.set_now(t);
             self.take_sample();
+            self.wake_at = self.wiring.next_wake();
         }
-        while self.engine.has_signals() {
-            self.engine.take_signals(&mut self.signals);
-            for sig in std::mem::take(&mut self.signals) {
-                self.wiring.signal(&mut self.engine, sig);
+        if self.engine.has_signals() {
+            let mut buf = std::mem::take(&mut self.signals);
+            while self.engine.has_signals() {
+                buf.clear();
+                self.engine.take_signals(&mut buf);
+                for &sig in &buf {
+                    self.wiring.signal(&mut self.engine, sig);
+                }
             }
+            buf.clear();
+            self.signals = buf;
+            self.wake_at = self.wiring.next_wake();
         }
         true
     }
@@ -124,7 +139,7 @@ impl<W: Wiring> Driver<W> {
 
     fn done(&self) -> bool {
         let end = self.engine.end();
-        let t = self.engine.next_time().min(self.wiring.next_wake()).min(self.next_sample);
+        let t = self.engine.next_time().min(self.wake_at).min(self.next_sample);
         t > end || t == SimTime::NEVER
     }
 }

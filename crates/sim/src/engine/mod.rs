@@ -253,15 +253,21 @@ enum Ev {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Entry {
     at: SimTime,
-    /// 0 for probe timeouts, which go before anything else at their instant.
-    prio: u8,
-    /// Order of scheduling, for ties; wrapping after 2³² is harmless (ties are at one instant).
-    seq: u32,
+    /// Order at one instant: the priority (0 for probe timeouts, which go before anything else
+    /// at their instant; 1 for the rest) above bit 32, then the order of scheduling (wrapping
+    /// after 2³² is harmless: ties are at one instant).
+    ord: u64,
     ev: Ev,
+}
+impl Entry {
+    #[inline]
+    fn key(&self) -> (SimTime, u64) {
+        (self.at, self.ord)
+    }
 }
 impl PartialEq for Entry {
     fn eq(&self, o: &Self) -> bool {
-        (self.at, self.prio, self.seq) == (o.at, o.prio, o.seq)
+        self.key() == o.key()
     }
 }
 impl Eq for Entry {}
@@ -271,8 +277,9 @@ impl PartialOrd for Entry {
     }
 }
 impl Ord for Entry {
+    #[inline]
     fn cmp(&self, o: &Self) -> Ordering {
-        (self.at, self.prio, self.seq).cmp(&(o.at, o.prio, o.seq))
+        self.key().cmp(&o.key())
     }
 }
 
@@ -327,6 +334,21 @@ struct Request {
     cancelled: bool,
 }
 
+/// The next event of an engine, as [`Engine::peek`] found it.
+#[derive(Clone, Copy, Debug)]
+pub struct Due {
+    at: SimTime,
+    next: Next,
+}
+
+impl Due {
+    /// When it is due ([`SimTime::NEVER`] if nothing is).
+    #[inline]
+    pub fn at(&self) -> SimTime {
+        self.at
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Next {
     Heap,
@@ -348,6 +370,9 @@ pub struct Engine {
     seq: u32,
     events: BinaryHeap<Reverse<Entry>>,
     hosts: Vec<Host>,
+    /// The earliest of the hosts' next CPU completions, and the first host with it.
+    cpu_next: SimTime,
+    cpu_host: usize,
     procs: Vec<Process>,
     groups: Vec<Group>,
     deps: Vec<Dependency>,
@@ -442,6 +467,8 @@ impl Engine {
             seq: 0,
             events: BinaryHeap::new(),
             hosts,
+            cpu_next: SimTime::NEVER,
+            cpu_host: 0,
             procs,
             groups,
             dep_rng: (0..cfg.dependencies.len() as u64)
@@ -519,6 +546,21 @@ impl Engine {
     #[inline]
     pub fn next_time(&self) -> SimTime {
         self.next_at().0
+    }
+
+    /// The next event (its time is [`Self::next_time`]); hand it to [`Self::step_due`] before
+    /// anything else changes the engine.
+    #[inline]
+    pub fn peek(&self) -> Due {
+        let (at, next) = self.next_at();
+        Due { at, next }
+    }
+
+    /// Handles the event `due`, which [`Self::peek`] just returned (not [`SimTime::NEVER`]).
+    #[inline]
+    pub fn step_due(&mut self, due: Due) {
+        debug_assert!(due.at != SimTime::NEVER);
+        self.step(due.at, due.next);
     }
 
     /// Handles the next event if it is due at or before `t`; returns whether it did.
@@ -866,17 +908,15 @@ impl Engine {
     fn schedule(&mut self, at: SimTime, ev: Ev) {
         self.seq = self.seq.wrapping_add(1);
         let prio = if matches!(ev, Ev::ProbeTimeout(..)) { 0 } else { 1 };
-        self.events.push(Reverse(Entry { at, prio, seq: self.seq, ev }));
+        self.events.push(Reverse(Entry { at, ord: prio << 32 | self.seq as u64, ev }));
     }
 
     #[inline]
     fn next_at(&self) -> (SimTime, Next) {
         let mut at = self.events.peek().map_or(SimTime::NEVER, |Reverse(e)| e.at);
         let mut next = Next::Heap;
-        for (h, host) in self.hosts.iter().enumerate() {
-            if host.next < at {
-                (at, next) = (host.next, Next::Cpu(h));
-            }
+        if self.cpu_next < at {
+            (at, next) = (self.cpu_next, Next::Cpu(self.cpu_host));
         }
         for (s, &t) in self.source_next.iter().enumerate() {
             if t < at {
@@ -1246,7 +1286,27 @@ impl Engine {
     #[inline]
     fn resched_cpu(&mut self, h: usize) {
         let host = &mut self.hosts[h];
-        host.next = host.cpu.next_completion().unwrap_or(SimTime::NEVER);
+        let (old, new) = (host.next, host.cpu.next_completion().unwrap_or(SimTime::NEVER));
+        host.next = new;
+        if h == self.cpu_host {
+            if new <= old {
+                self.cpu_next = new;
+            } else {
+                self.rescan_cpu();
+            }
+        } else if new < self.cpu_next || (new == self.cpu_next && h < self.cpu_host) {
+            (self.cpu_next, self.cpu_host) = (new, h);
+        }
+    }
+
+    /// Finds the earliest next CPU completion over the hosts (the first host among ties).
+    fn rescan_cpu(&mut self) {
+        (self.cpu_next, self.cpu_host) = (SimTime::NEVER, 0);
+        for (h, host) in self.hosts.iter().enumerate() {
+            if host.next < self.cpu_next {
+                (self.cpu_next, self.cpu_host) = (host.next, h);
+            }
+        }
     }
 
     fn on_cpu_done(&mut self, h: usize) {
