@@ -38,6 +38,12 @@ pub trait Wiring: Clone + Debug + Serialize + DeserializeOwned {
     fn wake(&mut self, eng: &mut Engine);
     /// Passes on one of the engine's signals.
     fn signal(&mut self, eng: &mut Engine, sig: Signal);
+    /// Whether handling `sig` may change [`Self::next_wake`] (a component that hears it may set a
+    /// timer). The driver asks the wiring for its next wake again only after such a signal, after
+    /// a wake and after a sample; say false only for signals no component hears.
+    fn signal_moves_wake(&self, _sig: &Signal) -> bool {
+        true
+    }
     /// The sampled columns (without `time_s`).
     fn columns(&self) -> Vec<Column>;
     /// The wall clock of `time_s`, if any.
@@ -111,16 +117,20 @@ impl<W: Wiring> Driver<W> {
         }
         if self.engine.has_signals() {
             let mut buf = std::mem::take(&mut self.signals);
+            let mut moved = false;
             while self.engine.has_signals() {
                 buf.clear();
                 self.engine.take_signals(&mut buf);
                 for &sig in &buf {
+                    moved |= self.wiring.signal_moves_wake(&sig);
                     self.wiring.signal(&mut self.engine, sig);
                 }
             }
             buf.clear();
             self.signals = buf;
-            self.wake_at = self.wiring.next_wake();
+            if moved {
+                self.wake_at = self.wiring.next_wake();
+            }
         }
         true
     }
