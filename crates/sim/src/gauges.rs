@@ -106,6 +106,9 @@ impl Wiring for Gauges {
     }
     fn wake(&mut self, _eng: &mut Engine) {}
     fn signal(&mut self, _eng: &mut Engine, _sig: Signal) {}
+    fn signal_moves_wake(&self, _sig: &Signal) -> bool {
+        false
+    }
     fn columns(&self) -> Vec<Column> {
         self.columns.clone()
     }

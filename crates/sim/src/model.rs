@@ -38,6 +38,12 @@ pub trait Wiring: Clone + Debug + Serialize + DeserializeOwned {
     fn wake(&mut self, eng: &mut Engine);
     /// Passes on one of the engine's signals.
     fn signal(&mut self, eng: &mut Engine, sig: Signal);
+    /// Whether handling `sig` may change [`Self::next_wake`] (a component that hears it may set a
+    /// timer). The driver asks the wiring for its next wake again only after such a signal, after
+    /// a wake and after a sample; say false only for signals no component hears.
+    fn signal_moves_wake(&self, _sig: &Signal) -> bool {
+        true
+    }
     /// The sampled columns (without `time_s`).
     fn columns(&self) -> Vec<Column>;
     /// The wall clock of `time_s`, if any.
@@ -61,6 +67,9 @@ pub struct Driver<W> {
     last_sample: SimTime,
     row: Vec<f64>,
     signals: Vec<Signal>,
+    /// The wiring's next wake, cached: it changes only when a component acts (a wake, a
+    /// signal, a sample), so it is refreshed then rather than at every engine event.
+    wake_at: SimTime,
 }
 
 impl<W: Wiring> Driver<W> {
@@ -70,6 +79,7 @@ impl<W: Wiring> Driver<W> {
         let mut series = Series::new(wiring.columns());
         series.clock = wiring.clock();
         let next_sample = if every > Dur::ZERO { SimTime::ZERO } else { SimTime::NEVER };
+        let wake_at = wiring.next_wake();
         Driver {
             engine,
             wiring,
@@ -79,32 +89,47 @@ impl<W: Wiring> Driver<W> {
             last_sample: SimTime::ZERO,
             row: vec![],
             signals: vec![],
+            wake_at,
         }
     }
 
     /// Handles the next thing due at or before `limit`: an engine event, a component's timer,
     /// or a sample, in that order at one instant. Returns false if nothing was due.
     fn step_one(&mut self, limit: SimTime) -> bool {
-        let te = self.engine.next_time();
-        let tw = self.wiring.next_wake();
+        let due = self.engine.peek();
+        let te = due.at();
+        let tw = self.wake_at;
         let ts = self.next_sample;
         let t = te.min(tw).min(ts);
         if t > limit || t == SimTime::NEVER {
             return false;
         }
         if te == t {
-            self.engine.step_until(t);
+            self.engine.step_due(due);
         } else if tw == t {
             self.engine.set_now(t);
             self.wiring.wake(&mut self.engine);
+            self.wake_at = self.wiring.next_wake();
         } else {
             self.engine.set_now(t);
             self.take_sample();
+            self.wake_at = self.wiring.next_wake();
         }
-        while self.engine.has_signals() {
-            self.engine.take_signals(&mut self.signals);
-            for sig in std::mem::take(&mut self.signals) {
-                self.wiring.signal(&mut self.engine, sig);
+        if self.engine.has_signals() {
+            let mut buf = std::mem::take(&mut self.signals);
+            let mut moved = false;
+            while self.engine.has_signals() {
+                buf.clear();
+                self.engine.take_signals(&mut buf);
+                for &sig in &buf {
+                    moved |= self.wiring.signal_moves_wake(&sig);
+                    self.wiring.signal(&mut self.engine, sig);
+                }
+            }
+            buf.clear();
+            self.signals = buf;
+            if moved {
+                self.wake_at = self.wiring.next_wake();
             }
         }
         true
@@ -124,7 +149,7 @@ impl<W: Wiring> Driver<W> {
 
     fn done(&self) -> bool {
         let end = self.engine.end();
-        let t = self.engine.next_time().min(self.wiring.next_wake()).min(self.next_sample);
+        let t = self.engine.next_time().min(self.wake_at).min(self.next_sample);
         t > end || t == SimTime::NEVER
     }
 }

@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Stream {
     rng: Pcg64,
+    /// The last log-normal's parameters (mean and cv bits) and what they give (μ, σ): a stream
+    /// usually draws one log-normal over and over, and its two logarithms need not be taken
+    /// again. A cache of a pure function, so it changes no draw and is not serialised.
+    #[serde(skip)]
+    lognormal_memo: Option<(u64, u64, f64, f64)>,
 }
 
 /// The names of the streams, one per component.
@@ -51,7 +56,7 @@ impl Stream {
             z ^= z >> 31;
             chunk.copy_from_slice(&z.to_le_bytes());
         }
-        Stream { rng: Pcg64::from_seed(key) }
+        Stream { rng: Pcg64::from_seed(key), lognormal_memo: None }
     }
 
     /// The stream of component `name`, instance `index`, of the run seeded with `seed`: every
@@ -119,9 +124,17 @@ impl Stream {
 
     /// Log-normal with the given mean and coefficient of variation.
     pub fn lognormal(&mut self, mean: f64, cv: f64) -> f64 {
-        let s2 = libm::log(1.0 + cv * cv);
-        let mu = libm::log(mean) - 0.5 * s2;
-        libm::exp(mu + libm::sqrt(s2) * self.normal())
+        let key = (mean.to_bits(), cv.to_bits());
+        let (mu, sigma) = match self.lognormal_memo {
+            Some((m, c, mu, sigma)) if (m, c) == key => (mu, sigma),
+            _ => {
+                let s2 = libm::log(1.0 + cv * cv);
+                let (mu, sigma) = (libm::log(mean) - 0.5 * s2, libm::sqrt(s2));
+                self.lognormal_memo = Some((key.0, key.1, mu, sigma));
+                (mu, sigma)
+            }
+        };
+        libm::exp(mu + sigma * self.normal())
     }
 
     /// A uniform index in 0..n (n > 0).

@@ -36,7 +36,7 @@ pub use process::{DownCause, ProcessConfig, Status};
 pub use request::{CallTo, RequestShape, Step, StepSpec};
 use serde::{Deserialize, Serialize};
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// One host's settings.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -226,12 +226,12 @@ pub struct ProcessStats {
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 enum Ev {
-    /// Request `r` (generation `gen`) gets the answer of the call at step `step`.
-    IoDone { r: u32, gen: u32, step: u16 },
+    /// Request `r` (generation `gen`) gets the answer of the call at step `step`; first, the
+    /// call's concurrency-breaker slot of dependency `dep` on host `host` is released (`dep` =
+    /// [`NO_BREAKER`] if the call holds none), whatever became of the request.
+    IoDone { r: u32, gen: u32, step: u16, dep: u16, host: u16 },
     /// The client-side timeout of that call.
     CallDeadline { r: u32, gen: u32, step: u16 },
-    /// A concurrency breaker slot of dependency `dep` on host `host` is released.
-    BreakerRelease { dep: u16, host: u16 },
     /// The gate thread of process `p` wakes.
     Gate(u16),
     /// A delayed .NET 6 blocking injection for process `p` of generation `gen`.
@@ -240,8 +240,6 @@ enum Ev {
     ProbeSend(u16, u16),
     /// Probe `no` of member `m` of group `g` times out.
     ProbeTimeout(u16, u16, u32),
-    /// The client of request `r` (generation `gen`) gives up.
-    ClientTimeout(u32, u32),
     /// Process `p` (generation `gen`) has restarted.
     ProcUp(u16, u32),
     /// Process `p` (generation `gen`) has warmed up.
@@ -250,18 +248,46 @@ enum Ev {
     Script(u32),
 }
 
+/// `dep` of an [`Ev::IoDone`] whose call holds no breaker slot.
+const NO_BREAKER: u16 = u16::MAX;
+
+/// Client timeouts with one patience `after`, in the order they are due: they are scheduled at
+/// `now + after` from a clock that never goes back, so a FIFO keeps them sorted and they stay
+/// out of the event heap. Their tie keys come from the heap's sequence, so the heap and the
+/// lanes together order events exactly as one heap would.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Lane {
+    after: Dur,
+    due: VecDeque<LaneEntry>,
+}
+
+/// The client of request `r` (generation `gen`) gives up at `at`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct LaneEntry {
+    at: SimTime,
+    ord: u64,
+    r: u32,
+    gen: u32,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Entry {
     at: SimTime,
-    /// 0 for probe timeouts, which go before anything else at their instant.
-    prio: u8,
-    /// Order of scheduling, for ties; wrapping after 2³² is harmless (ties are at one instant).
-    seq: u32,
+    /// Order at one instant: the priority (0 for probe timeouts, which go before anything else
+    /// at their instant; 1 for the rest) above bit 32, then the order of scheduling (wrapping
+    /// after 2³² is harmless: ties are at one instant).
+    ord: u64,
     ev: Ev,
+}
+impl Entry {
+    #[inline]
+    fn key(&self) -> (SimTime, u64) {
+        (self.at, self.ord)
+    }
 }
 impl PartialEq for Entry {
     fn eq(&self, o: &Self) -> bool {
-        (self.at, self.prio, self.seq) == (o.at, o.prio, o.seq)
+        self.key() == o.key()
     }
 }
 impl Eq for Entry {}
@@ -271,8 +297,9 @@ impl PartialOrd for Entry {
     }
 }
 impl Ord for Entry {
+    #[inline]
     fn cmp(&self, o: &Self) -> Ordering {
-        (self.at, self.prio, self.seq).cmp(&(o.at, o.prio, o.seq))
+        self.key().cmp(&o.key())
     }
 }
 
@@ -327,9 +354,25 @@ struct Request {
     cancelled: bool,
 }
 
+/// The next event of an engine, as [`Engine::peek`] found it.
+#[derive(Clone, Copy, Debug)]
+pub struct Due {
+    at: SimTime,
+    next: Next,
+}
+
+impl Due {
+    /// When it is due ([`SimTime::NEVER`] if nothing is).
+    #[inline]
+    pub fn at(&self) -> SimTime {
+        self.at
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Next {
     Heap,
+    Lane(usize),
     Cpu(usize),
     Arrival(usize),
 }
@@ -347,7 +390,11 @@ pub struct Engine {
     end: SimTime,
     seq: u32,
     events: BinaryHeap<Reverse<Entry>>,
+    lanes: Vec<Lane>,
     hosts: Vec<Host>,
+    /// The earliest of the hosts' next CPU completions, and the first host with it.
+    cpu_next: SimTime,
+    cpu_host: usize,
     procs: Vec<Process>,
     groups: Vec<Group>,
     deps: Vec<Dependency>,
@@ -441,7 +488,10 @@ impl Engine {
             end: cfg.end,
             seq: 0,
             events: BinaryHeap::new(),
+            lanes: Vec::new(),
             hosts,
+            cpu_next: SimTime::NEVER,
+            cpu_host: 0,
             procs,
             groups,
             dep_rng: (0..cfg.dependencies.len() as u64)
@@ -519,6 +569,21 @@ impl Engine {
     #[inline]
     pub fn next_time(&self) -> SimTime {
         self.next_at().0
+    }
+
+    /// The next event (its time is [`Self::next_time`]); hand it to [`Self::step_due`] before
+    /// anything else changes the engine.
+    #[inline]
+    pub fn peek(&self) -> Due {
+        let (at, next) = self.next_at();
+        Due { at, next }
+    }
+
+    /// Handles the event `due`, which [`Self::peek`] just returned (not [`SimTime::NEVER`]).
+    #[inline]
+    pub fn step_due(&mut self, due: Due) {
+        debug_assert!(due.at != SimTime::NEVER);
+        self.step(due.at, due.next);
     }
 
     /// Handles the next event if it is due at or before `t`; returns whether it did.
@@ -866,17 +931,22 @@ impl Engine {
     fn schedule(&mut self, at: SimTime, ev: Ev) {
         self.seq = self.seq.wrapping_add(1);
         let prio = if matches!(ev, Ev::ProbeTimeout(..)) { 0 } else { 1 };
-        self.events.push(Reverse(Entry { at, prio, seq: self.seq, ev }));
+        self.events.push(Reverse(Entry { at, ord: prio << 32 | self.seq as u64, ev }));
     }
 
     #[inline]
     fn next_at(&self) -> (SimTime, Next) {
-        let mut at = self.events.peek().map_or(SimTime::NEVER, |Reverse(e)| e.at);
+        let (mut at, mut ord) = self.events.peek().map_or((SimTime::NEVER, u64::MAX), |Reverse(e)| e.key());
         let mut next = Next::Heap;
-        for (h, host) in self.hosts.iter().enumerate() {
-            if host.next < at {
-                (at, next) = (host.next, Next::Cpu(h));
+        for (i, lane) in self.lanes.iter().enumerate() {
+            if let Some(f) = lane.due.front() {
+                if (f.at, f.ord) < (at, ord) {
+                    (at, ord, next) = (f.at, f.ord, Next::Lane(i));
+                }
             }
+        }
+        if self.cpu_next < at {
+            (at, next) = (self.cpu_next, Next::Cpu(self.cpu_host));
         }
         for (s, &t) in self.source_next.iter().enumerate() {
             if t < at {
@@ -891,13 +961,22 @@ impl Engine {
         let ev = match next {
             Next::Cpu(h) => return self.on_cpu_done(h),
             Next::Arrival(s) => return self.on_arrival(s),
+            Next::Lane(i) => {
+                let e = self.lanes[i].due.pop_front().expect("a lane's front was due");
+                return self.on_client_timeout(e.r, e.gen);
+            }
             Next::Heap => match self.events.pop() {
                 Some(Reverse(e)) => e.ev,
                 None => return,
             },
         };
         match ev {
-            Ev::IoDone { r, gen, step } => {
+            Ev::IoDone { r, gen, step, dep, host } => {
+                if dep != NO_BREAKER {
+                    if let Some(b) = self.breakers[dep as usize][host as usize].as_mut() {
+                        b.release();
+                    }
+                }
                 if self.current(r, gen, step) {
                     self.on_io_done(r)
                 }
@@ -905,11 +984,6 @@ impl Engine {
             Ev::CallDeadline { r, gen, step } => {
                 if self.current(r, gen, step) && !self.reqs[r as usize].answered {
                     self.on_call_deadline(r)
-                }
-            }
-            Ev::BreakerRelease { dep, host } => {
-                if let Some(b) = self.breakers[dep as usize][host as usize].as_mut() {
-                    b.release();
                 }
             }
             Ev::Gate(p) => self.on_gate(p as usize),
@@ -930,27 +1004,6 @@ impl Engine {
                     lb.resolve(m as usize, no, false, now);
                 }
             }
-            Ev::ClientTimeout(r, gen) => {
-                let q = &mut self.reqs[r as usize];
-                if q.gen == gen && q.live && !q.told {
-                    q.told = true;
-                    if self.cancel_abandoned && !q.started {
-                        q.cancelled = true;
-                    }
-                    let (sender, proc) = (q.sender, q.proc);
-                    if sender.client {
-                        self.totals.timed_out += 1;
-                    }
-                    if sender.owner != 0 {
-                        self.outbox.push(Signal::Outcome {
-                            owner: sender.owner,
-                            tag: sender.tag,
-                            outcome: Outcome::TimedOut,
-                            proc,
-                        });
-                    }
-                }
-            }
             Ev::ProcUp(p, gen) => self.on_proc_up(p as usize, gen),
             Ev::ProcWarm(p, gen) => {
                 let p = p as usize;
@@ -959,6 +1012,39 @@ impl Engine {
                 }
             }
             Ev::Script(i) => self.on_script(i as usize),
+        }
+    }
+
+    fn on_client_timeout(&mut self, r: u32, gen: u32) {
+        let q = &mut self.reqs[r as usize];
+        if q.gen == gen && q.live && !q.told {
+            q.told = true;
+            if self.cancel_abandoned && !q.started {
+                q.cancelled = true;
+            }
+            let (sender, proc) = (q.sender, q.proc);
+            if sender.client {
+                self.totals.timed_out += 1;
+            }
+            if sender.owner != 0 {
+                self.outbox.push(Signal::Outcome {
+                    owner: sender.owner,
+                    tag: sender.tag,
+                    outcome: Outcome::TimedOut,
+                    proc,
+                });
+            }
+        }
+    }
+
+    /// Schedules the timeout of request `r`'s client, `after` from now, in the lane of that
+    /// patience.
+    fn schedule_client_timeout(&mut self, after: Dur, r: u32, gen: u32) {
+        self.seq = self.seq.wrapping_add(1);
+        let e = LaneEntry { at: self.now + after, ord: 1 << 32 | self.seq as u64, r, gen };
+        match self.lanes.iter_mut().find(|l| l.after == after) {
+            Some(lane) => lane.due.push_back(e),
+            None => self.lanes.push(Lane { after, due: VecDeque::from([e]) }),
         }
     }
 
@@ -1057,7 +1143,7 @@ impl Engine {
         }
         if let Some(t) = timeout {
             let gen = self.reqs[r as usize].gen;
-            self.schedule(self.now + t, Ev::ClientTimeout(r, gen));
+            self.schedule_client_timeout(t, r, gen);
         }
         if down {
             self.procs[p].held.push_back(r);
@@ -1182,8 +1268,8 @@ impl Engine {
                 Step::Cpu(c) => return self.burst(p, r, false, c),
                 Step::Call { dep, latency, timeout, bytes, .. } => {
                     let now = self.now;
-                    let done = match dep {
-                        None => now + Dur::from_secs(latency),
+                    let (done, release) = match dep {
+                        None => (now + Dur::from_secs(latency), (NO_BREAKER, 0)),
                         Some(d) => {
                             let d = d as usize;
                             let h = self.procs[p].cfg.host as usize;
@@ -1200,10 +1286,8 @@ impl Engine {
                                 Dependency::Fifo(f) => f.call(now, &mut self.dep_rng[d]),
                                 Dependency::Single(s) => s.call(now, bytes),
                             };
-                            if self.breakers[d][h].is_some() {
-                                self.schedule(done, Ev::BreakerRelease { dep: d as u16, host: h as u16 });
-                            }
-                            done
+                            let held = self.breakers[d][h].is_some();
+                            (done, if held { (d as u16, h as u16) } else { (NO_BREAKER, 0) })
                         }
                     };
                     let q = &mut self.reqs[r as usize];
@@ -1211,17 +1295,13 @@ impl Engine {
                     q.call_started = now;
                     let (gen, at) = (q.gen, q.at);
                     self.procs[p].pool.set_blocked(true);
-                    match timeout {
-                        Some(t) if done > now + t => {
+                    let (dep, host) = release;
+                    if done != SimTime::NEVER {
+                        self.schedule(done, Ev::IoDone { r, gen, step: at, dep, host });
+                    }
+                    if let Some(t) = timeout {
+                        if done > now + t {
                             self.schedule(now + t, Ev::CallDeadline { r, gen, step: at });
-                            if done != SimTime::NEVER {
-                                self.schedule(done, Ev::IoDone { r, gen, step: at });
-                            }
-                        }
-                        _ => {
-                            if done != SimTime::NEVER {
-                                self.schedule(done, Ev::IoDone { r, gen, step: at });
-                            }
                         }
                     }
                     self.check_blocking(p);
@@ -1246,7 +1326,27 @@ impl Engine {
     #[inline]
     fn resched_cpu(&mut self, h: usize) {
         let host = &mut self.hosts[h];
-        host.next = host.cpu.next_completion().unwrap_or(SimTime::NEVER);
+        let (old, new) = (host.next, host.cpu.next_completion().unwrap_or(SimTime::NEVER));
+        host.next = new;
+        if h == self.cpu_host {
+            if new <= old {
+                self.cpu_next = new;
+            } else {
+                self.rescan_cpu();
+            }
+        } else if new < self.cpu_next || (new == self.cpu_next && h < self.cpu_host) {
+            (self.cpu_next, self.cpu_host) = (new, h);
+        }
+    }
+
+    /// Finds the earliest next CPU completion over the hosts (the first host among ties).
+    fn rescan_cpu(&mut self) {
+        (self.cpu_next, self.cpu_host) = (SimTime::NEVER, 0);
+        for (h, host) in self.hosts.iter().enumerate() {
+            if host.next < self.cpu_next {
+                (self.cpu_next, self.cpu_host) = (host.next, h);
+            }
+        }
     }
 
     fn on_cpu_done(&mut self, h: usize) {

@@ -592,6 +592,12 @@ impl Wiring for VstsWiring {
         }
     }
 
+    fn signal_moves_wake(&self, sig: &Signal) -> bool {
+        // Users' outcomes only feed the metrics; SignalR sets timers on its own outcomes and on
+        // a process going down.
+        !matches!(sig, Signal::Outcome { owner, .. } if *owner != SIGNALR)
+    }
+
     fn columns(&self) -> Vec<Column> {
         let mut c = vec![
             col("lb_in_rotation", "ATs in load-balancer rotation", "ATs"),
