@@ -3,7 +3,7 @@
 //! Contract (scripts depend on it): JSON or CSV on stdout; on a bad flag or value, one line on
 //! stderr naming the flag and the allowed range, and exit status 2. Never a panic or a backtrace.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use postmortem_sim::mmc::{bare_heap, simulate, MmcConfig};
 use postmortem_sim::model::Model;
 use postmortem_sim::params::{ParamError, Params};
@@ -53,12 +53,8 @@ enum Command {
     Run {
         /// Scenario name (see `postmortem-sim scenarios`)
         scenario: String,
-        /// Apply a preset before any --set
-        #[arg(long)]
-        preset: Option<String>,
-        /// Set a parameter: --set name=value (repeatable)
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
         /// Seed of the run
         #[arg(long, allow_hyphen_values = true, default_value_t = 1)]
         seed: u64,
@@ -89,12 +85,8 @@ enum Command {
         /// Seeds 1..=N
         #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
-        /// Apply a preset before any --set
-        #[arg(long)]
-        preset: Option<String>,
-        /// Set a parameter: --set name=value (repeatable)
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
         /// Also run the counterfactuals and the sustaining-loop ablation
         #[arg(long)]
         counterfactuals: bool,
@@ -116,13 +108,36 @@ enum Command {
         /// Seeds 1..=N per cell
         #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
-        /// Apply a preset before any --set
-        #[arg(long)]
-        preset: Option<String>,
-        /// Set a parameter: --set name=value (repeatable)
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
     },
+}
+
+/// A scenario's parameters from the command line: a preset, then `--set`s in order.
+#[derive(Args)]
+struct Settings {
+    /// Apply a preset before any --set
+    #[arg(long)]
+    preset: Option<String>,
+    /// Set a parameter: --set name=value (repeatable)
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    set: Vec<String>,
+}
+
+impl Settings {
+    /// The scenario's defaults, with the preset and then each `--set` applied.
+    fn params(&self, sc: &Scenario) -> Result<Params, Usage> {
+        let mut params = sc.defaults();
+        if let Some(p) = &self.preset {
+            params.apply(sc.params, sc.preset(p)?)?;
+        }
+        for a in &self.set {
+            let (name, value) =
+                a.split_once('=').ok_or_else(|| Usage(format!("--set takes NAME=VALUE (got \"{a}\")")))?;
+            params.set_str(sc.params, name.trim(), value)?;
+        }
+        Ok(params)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -223,9 +238,9 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             });
             format!("{out}\n")
         }
-        Command::Calibrate { scenario, seeds, preset, set, counterfactuals, format } => {
+        Command::Calibrate { scenario, seeds, settings, counterfactuals, format } => {
             let sc = vsts_only(&scenario, "calibrate")?;
-            let params = configure(sc, preset, &set)?;
+            let params = settings.params(sc)?;
             sc.check(&params)?;
             let checks = calibrate(sc, &params, seeds, counterfactuals)?;
             match format {
@@ -249,9 +264,9 @@ fn execute(cmd: Command) -> Result<String, Usage> {
                 }
             }
         }
-        Command::Sweep { scenario, x, y, seeds, preset, set } => {
+        Command::Sweep { scenario, x, y, seeds, settings } => {
             let sc = vsts_only(&scenario, "sweep")?;
-            let params = configure(sc, preset, &set)?;
+            let params = settings.params(sc)?;
             let (xn, xs) = axis(sc, "--x", &x)?;
             let (yn, ys) = axis(sc, "--y", &y)?;
             let mut cells = vec![];
@@ -282,9 +297,9 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             }
             out
         }
-        Command::Run { scenario, preset, set, seed, sample_s, format } => {
+        Command::Run { scenario, settings, seed, sample_s, format } => {
             let sc = find(&scenario)?;
-            let mut params = configure(sc, preset, &set)?;
+            let mut params = settings.params(sc)?;
             if let Some(s) = sample_s {
                 params
                     .set_str(sc.params, "sample_s", &s)
@@ -329,19 +344,6 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             format!("{}\n", serde_json::to_string_pretty(&list).expect("serialisable"))
         }
     })
-}
-
-fn configure(sc: &Scenario, preset: Option<String>, set: &[String]) -> Result<Params, Usage> {
-    let mut params = sc.defaults();
-    if let Some(p) = preset {
-        params.apply(sc.params, sc.preset(&p)?)?;
-    }
-    for a in set {
-        let (name, value) =
-            a.split_once('=').ok_or_else(|| Usage(format!("--set takes NAME=VALUE (got \"{a}\")")))?;
-        params.set_str(sc.params, name.trim(), value)?;
-    }
-    Ok(params)
 }
 
 fn vsts_only(name: &str, what: &str) -> Result<&'static Scenario, Usage> {
