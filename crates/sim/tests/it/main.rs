@@ -8,5 +8,6 @@ mod laws;
 mod mmc_vs_erlang;
 mod probe;
 mod properties;
+mod rules;
 mod staircase;
 mod vsts;
