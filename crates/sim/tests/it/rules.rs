@@ -193,15 +193,26 @@ fn assert_left_after_two_consecutive_failures(w: &Watch) {
     assert!((gap - 15.0).abs() < 0.1, "the two failures are consecutive probes: {:?}", w.failures);
 }
 
-/// A probe timeout shorter than the interval (5 s against 15 s) counts on its own: a host whose
-/// probes wait more than 5 s in its queue (no 503: the limit is out of reach) leaves after
-/// exactly `fail_threshold` of them, while the healthy host, answering well within 5 s, stays.
+/// A probe timeout shorter than the interval (5 s against 15 s) counts on its own. Host 0 runs at
+/// 19 % speed with constant 20 ms requests: 19 req/s of capacity against ~20 req/s routed to
+/// it, so its queue (no 503: the limit is out of reach) grows slowly and a probe sent with q
+/// requests queued waits about q/19 s, a little more with every probe. The first failed probe is
+/// the first whose wait passed 5 s (well under 15 s, which a timeout of one interval would need);
+/// the host leaves after exactly `fail_threshold` consecutive failures, while the healthy host,
+/// answering well within 5 s, stays.
 #[test]
 fn a_probe_timeout_shorter_than_the_interval_takes_a_waiting_host_out() {
-    let mut e = Engine::new(balanced(5.0, 1_000_000, Dist::Exp(0.02)), 7);
-    e.set_speed(0, 0.05); // capacity 5 req/s against ~20 req/s routed to it
-    let w = watch_host0(&mut e, 400.0);
+    let mut e = Engine::new(balanced(5.0, 1_000_000, Dist::Const(0.02)), 7);
+    e.set_speed(0, 0.19);
+    let w = watch_host0(&mut e, 1000.0);
     assert_left_after_two_consecutive_failures(&w);
+    let wait_at = |t: f64| {
+        let i = w.queue.iter().position(|&(ts, _)| ts >= t - 1e-9).expect("watched");
+        w.queue[i].1 as f64 / 19.0
+    };
+    let first_sent = w.failures[0] - 5.0;
+    let wait = wait_at(first_sent);
+    assert!((4.0..12.0).contains(&wait), "the first failed probe met a wait of {wait:.1} s");
     assert_eq!(e.totals().rejected, 0, "no 503 was involved");
     assert!(e.host_in_rotation(1), "the healthy host stays");
     assert_eq!(e.probes_failed(1), 0);
