@@ -1079,12 +1079,34 @@ impl Engine {
         self.live += 1;
         Some(match self.free.pop() {
             Some(r) => {
-                let slot = &mut self.reqs[r as usize];
-                let gen = slot.gen.wrapping_add(1);
-                let mut buf = std::mem::take(&mut slot.steps);
-                buf.clear();
-                buf.extend_from_slice(steps);
-                *slot = Request { gen, steps: buf, ..req };
+                // Field by field into the old slot: its step buffer is reused, and nothing is
+                // moved or dropped as a whole (every field is named, so none can be missed).
+                let Request {
+                    gen: _,
+                    live,
+                    kind,
+                    sender,
+                    told,
+                    proc,
+                    index,
+                    arrival,
+                    steps: _,
+                    at,
+                    answered,
+                    call_started,
+                    failed,
+                    cpu,
+                    started,
+                    cancelled,
+                } = req;
+                let q = &mut self.reqs[r as usize];
+                q.gen = q.gen.wrapping_add(1);
+                q.steps.clear();
+                q.steps.extend_from_slice(steps);
+                (q.live, q.kind, q.sender, q.told, q.proc, q.index, q.arrival) =
+                    (live, kind, sender, told, proc, index, arrival);
+                (q.at, q.answered, q.call_started, q.failed, q.cpu, q.started, q.cancelled) =
+                    (at, answered, call_started, failed, cpu, started, cancelled);
                 r
             }
             None => {
