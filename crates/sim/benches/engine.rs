@@ -60,5 +60,23 @@ fn sevenpace(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mmc, scenarios, sevenpace);
+/// The default VSTS run (scale 0.25), its first 20 simulated minutes (09:30–09:50, before the
+/// storm): the whole 3.5 h run is too long for criterion's repetitions. docs/PERFORMANCE.md gives
+/// the ratio of the whole run to this slice.
+fn vsts(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scenario");
+    g.sample_size(10);
+    let s = scenario::find("vsts-2018-02-07").unwrap();
+    let params = s.defaults();
+    g.bench_function("vsts-2018-02-07 first 20 min", |b| {
+        b.iter(|| {
+            let mut sim = s.start(&params, 1).unwrap();
+            sim.run_until(1200.0);
+            black_box(sim.series().len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mmc, scenarios, sevenpace, vsts);
 criterion_main!(benches);

@@ -172,7 +172,6 @@ impl SingleThreaded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::StreamId;
 
     fn t(s: f64) -> SimTime {
         SimTime::from_secs(s)
@@ -180,7 +179,7 @@ mod tests {
 
     #[test]
     fn delay_adds_its_latency() {
-        let mut rng = Stream::new(1, StreamId::Service);
+        let mut rng = Stream::derive(1, "service", 0);
         assert_eq!(Delay::new(Dist::Const(0.25)).call(t(1.0), &mut rng), t(1.25));
     }
 
@@ -188,7 +187,7 @@ mod tests {
     fn fifo_servers_follow_the_hand_computed_schedule() {
         // Two servers, 1 s each. Calls at 0, 0.4 start at once; 0.5 waits for the server free at
         // 1 (not the one free at 1.4); 0.6 takes the one free at 1.4; 0.7 the one free at 2.
-        let mut rng = Stream::new(1, StreamId::Service);
+        let mut rng = Stream::derive(1, "service", 0);
         let mut sql = FifoServers::new(2, Dist::Const(1.0));
         let done: Vec<SimTime> =
             [0.0, 0.4, 0.5, 0.6, 0.7].iter().map(|&s| sql.call(t(s), &mut rng)).collect();
@@ -206,7 +205,7 @@ mod tests {
 
     #[test]
     fn one_fifo_server_is_a_single_queue() {
-        let mut rng = Stream::new(1, StreamId::Service);
+        let mut rng = Stream::derive(1, "service", 0);
         let mut sql = FifoServers::new(1, Dist::Const(0.5));
         let done: Vec<SimTime> = [0.0, 0.1, 0.2, 2.0].iter().map(|&s| sql.call(t(s), &mut rng)).collect();
         assert_eq!(done, vec![t(0.5), t(1.0), t(1.5), t(2.5)]);
@@ -236,8 +235,8 @@ mod tests {
     /// utilisation law hold for the server's own accounting.
     #[test]
     fn single_threaded_obeys_little_and_utilisation_laws() {
-        let mut arrivals = Stream::new(5, StreamId::Arrivals);
-        let mut sizes = Stream::new(5, StreamId::Service);
+        let mut arrivals = Stream::derive(5, "arrivals", 0);
+        let mut sizes = Stream::derive(5, "service", 0);
         let mut redis = SingleThreaded::new(0.002, 1e-6); // 2 ms + 1 µs per byte × 8000 bytes on average
         let horizon = t(1000.0);
         let step = Dur::from_millis(1);

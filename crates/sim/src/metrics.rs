@@ -7,120 +7,130 @@
 use crate::time::{Dur, SimTime};
 use serde::{Deserialize, Serialize};
 
-/// Which window `now` falls in, for a window width that must not be zero.
-fn window_of(now: SimTime, width: Dur) -> u64 {
-    now.0 / width.0
-}
-
-/// A counter summed over fixed windows (5 s, 1 min, ...), keeping only two windows.
+/// A total kept over fixed windows aligned to time zero: the window in progress and the one
+/// before it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Bucketed {
+struct Window<T> {
     width: Dur,
     /// The window `current` belongs to.
     window: u64,
-    current: f64,
+    current: T,
     /// The total of window `window - 1`.
-    previous: f64,
+    previous: T,
 }
 
-impl Bucketed {
-    /// A counter over windows of `width`. Panics if `width` is zero.
-    pub fn new(width: Dur) -> Bucketed {
+impl<T: Copy + Default> Window<T> {
+    /// Panics if `width` is zero.
+    fn new(width: Dur) -> Window<T> {
         assert!(width > Dur::ZERO, "a window needs a width");
-        Bucketed { width, window: 0, current: 0.0, previous: 0.0 }
+        Window { width, window: 0, current: T::default(), previous: T::default() }
     }
 
-    /// Adds `x` to the window containing `now`.
-    pub fn add(&mut self, now: SimTime, x: f64) {
-        let k = window_of(now, self.width);
-        if k != self.window {
-            self.previous = if k == self.window + 1 { self.current } else { 0.0 };
-            self.current = 0.0;
-            self.window = k;
+    fn index(&self, now: SimTime) -> u64 {
+        now.0 / self.width.0
+    }
+
+    /// Moves to the window containing `now`; returns whether it is a new one (its total starts
+    /// from the default).
+    fn roll(&mut self, now: SimTime) -> bool {
+        let k = self.index(now);
+        if k == self.window {
+            return false;
         }
-        self.current += x;
+        self.previous = if k == self.window + 1 { self.current } else { T::default() };
+        self.current = T::default();
+        self.window = k;
+        true
     }
 
-    /// The total of the window just before the one containing `now` (0 if none or empty).
-    pub fn last_complete(&self, now: SimTime) -> f64 {
-        let k = window_of(now, self.width);
+    /// The total of the window just before the one containing `now` (the default if none).
+    fn last_complete(&self, now: SimTime) -> T {
+        let k = self.index(now);
         if k == self.window {
             self.previous
         } else if k == self.window + 1 {
             self.current
         } else {
-            0.0
+            T::default()
         }
     }
 
     /// The total so far of the window containing `now`.
-    pub fn current(&self, now: SimTime) -> f64 {
-        if window_of(now, self.width) == self.window {
+    fn current(&self, now: SimTime) -> T {
+        if self.index(now) == self.window {
             self.current
         } else {
-            0.0
+            T::default()
         }
+    }
+}
+
+/// A counter summed over fixed windows (5 s, 1 min, ...), keeping only two windows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Bucketed {
+    win: Window<f64>,
+}
+
+impl Bucketed {
+    /// A counter over windows of `width`. Panics if `width` is zero.
+    pub fn new(width: Dur) -> Bucketed {
+        Bucketed { win: Window::new(width) }
+    }
+
+    /// Adds `x` to the window containing `now`.
+    pub fn add(&mut self, now: SimTime, x: f64) {
+        self.win.roll(now);
+        self.win.current += x;
+    }
+
+    /// The total of the window just before the one containing `now` (0 if none or empty).
+    pub fn last_complete(&self, now: SimTime) -> f64 {
+        self.win.last_complete(now)
+    }
+
+    /// The total so far of the window containing `now`.
+    pub fn current(&self, now: SimTime) -> f64 {
+        self.win.current(now)
     }
 }
 
 /// Distinct ids (such as users) seen per fixed window, counted exactly with a bitset.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DistinctPerBucket {
-    width: Dur,
+    win: Window<u32>,
     n_ids: u32,
-    /// The window `seen` belongs to.
-    window: u64,
-    /// One bit per id seen in `window`.
+    /// One bit per id seen in the current window.
     seen: Vec<u64>,
-    current: u32,
-    /// The count of window `window - 1`.
-    previous: u32,
 }
 
 impl DistinctPerBucket {
     /// Counts ids in 0..`n_ids` over windows of `width`. Panics if `width` is zero.
     pub fn new(width: Dur, n_ids: u32) -> DistinctPerBucket {
-        assert!(width > Dur::ZERO, "a window needs a width");
         let words = (n_ids as usize).div_ceil(64);
-        DistinctPerBucket { width, n_ids, window: 0, seen: vec![0; words], current: 0, previous: 0 }
+        DistinctPerBucket { win: Window::new(width), n_ids, seen: vec![0; words] }
     }
 
     /// Marks `id` as seen in the window containing `now`. Panics if `id` ≥ `n_ids`.
     pub fn mark(&mut self, now: SimTime, id: u32) {
         assert!(id < self.n_ids, "id {id} out of range 0..{}", self.n_ids);
-        let k = window_of(now, self.width);
-        if k != self.window {
-            self.previous = if k == self.window + 1 { self.current } else { 0 };
-            self.current = 0;
+        if self.win.roll(now) {
             self.seen.fill(0);
-            self.window = k;
         }
         let (word, bit) = ((id / 64) as usize, 1u64 << (id % 64));
         if self.seen[word] & bit == 0 {
             self.seen[word] |= bit;
-            self.current += 1;
+            self.win.current += 1;
         }
     }
 
     /// Distinct ids of the window just before the one containing `now` (0 if none).
     pub fn last_complete(&self, now: SimTime) -> u32 {
-        let k = window_of(now, self.width);
-        if k == self.window {
-            self.previous
-        } else if k == self.window + 1 {
-            self.current
-        } else {
-            0
-        }
+        self.win.last_complete(now)
     }
 
     /// Distinct ids so far in the window containing `now`.
     pub fn current(&self, now: SimTime) -> u32 {
-        if window_of(now, self.width) == self.window {
-            self.current
-        } else {
-            0
-        }
+        self.win.current(now)
     }
 }
 
@@ -236,7 +246,7 @@ impl Rate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{Stream, StreamId};
+    use crate::rng::Stream;
 
     fn t(s: f64) -> SimTime {
         SimTime::from_secs(s)
@@ -283,7 +293,7 @@ mod tests {
 
     #[test]
     fn histogram_quantiles_are_within_the_stated_error() {
-        let mut rng = Stream::new(9, StreamId::Service);
+        let mut rng = Stream::derive(9, "service", 0);
         let mut xs: Vec<f64> = (0..50_000).map(|_| rng.lognormal(0.2, 3.0)).collect();
         xs.push(1e-3); // the exact lower edge
         xs.push(10.0); // an exact bucket edge

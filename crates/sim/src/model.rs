@@ -59,7 +59,8 @@ pub trait Wiring: Clone + Debug + Serialize + DeserializeOwned {
 pub struct Driver<W> {
     /// The engine.
     pub engine: Engine,
-    /// The scenario's components.
+    /// The scenario's components. The driver caches their next wake: a change made to them
+    /// from outside the driver must not move it.
     pub wiring: W,
     series: Series,
     every: Dur,

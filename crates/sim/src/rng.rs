@@ -21,30 +21,7 @@ pub struct Stream {
     lognormal_memo: Option<(u64, u64, f64, f64)>,
 }
 
-/// The names of the streams, one per component.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StreamId {
-    /// Open-loop arrivals: inter-arrival gaps.
-    Arrivals,
-    /// Service demands: CPU bursts and I/O waits.
-    Service,
-    /// Load-balancer routing among hosts and processes.
-    Routing,
-    /// Health probes (their phase).
-    Probes,
-    /// Process crashes.
-    Crashes,
-    /// Reconnecting clients.
-    Clients,
-}
-
 impl Stream {
-    /// The stream `id` of the run seeded with `seed`.
-    pub fn new(seed: u64, id: StreamId) -> Stream {
-        Stream::keyed(seed, 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(id as u64 + 1))
-    }
-
-    /// SplitMix64-style mixing of (seed, stream key) into the generator's 32-byte seed.
     fn keyed(seed: u64, key_mix: u64) -> Stream {
         let mut key = [0u8; 32];
         let mut x = seed ^ key_mix;
@@ -187,21 +164,23 @@ mod tests {
     fn streams_are_reproducible_and_independent() {
         let a: Vec<f64> = (0..4)
             .map({
-                let mut s = Stream::new(7, StreamId::Arrivals);
+                let mut s = Stream::derive(7, "arrivals", 0);
                 move |_| s.uniform()
             })
             .collect();
-        let mut again = Stream::new(7, StreamId::Arrivals);
+        let mut again = Stream::derive(7, "arrivals", 0);
         assert!(a.iter().all(|x| *x == again.uniform()));
-        let mut other = Stream::new(7, StreamId::Service);
+        let mut other = Stream::derive(7, "service", 0);
         assert_ne!(a[0], other.uniform());
-        let mut seed8 = Stream::new(8, StreamId::Arrivals);
+        let mut seed8 = Stream::derive(8, "arrivals", 0);
         assert_ne!(a[0], seed8.uniform());
+        let mut index1 = Stream::derive(7, "arrivals", 1);
+        assert_ne!(a[0], index1.uniform());
     }
 
     #[test]
     fn exponential_mean_is_right() {
-        let mut s = Stream::new(1, StreamId::Service);
+        let mut s = Stream::derive(1, "service", 0);
         let n = 200_000;
         let mean = (0..n).map(|_| s.exp(0.25)).sum::<f64>() / n as f64;
         // Standard error 0.25/sqrt(n) ≈ 5.6e-4; allow 5 sigma.
@@ -212,7 +191,7 @@ mod tests {
     /// tail beyond the ziggurat's last layer is as heavy as it should be.
     #[test]
     fn ziggurat_exponential_has_the_right_distribution() {
-        let mut s = Stream::new(3, StreamId::Service);
+        let mut s = Stream::derive(3, "service", 0);
         let n = 200_000;
         let mut xs: Vec<f64> = (0..n).map(|_| s.exp1()).collect();
         xs.sort_by(f64::total_cmp);
@@ -239,7 +218,7 @@ mod tests {
 
     #[test]
     fn lognormal_mean_is_right() {
-        let mut s = Stream::new(2, StreamId::Service);
+        let mut s = Stream::derive(2, "service", 0);
         let n = 200_000;
         let mean = (0..n).map(|_| s.lognormal(0.04, 1.0)).sum::<f64>() / n as f64;
         assert!((mean - 0.04).abs() / 0.04 < 0.02, "{mean}");

@@ -710,12 +710,7 @@ impl Engine {
             self.totals.in_flight -= 1;
             self.totals.reset += 1;
         }
-        if let Kind::Probe { group, member, no } = kind {
-            let now = self.now;
-            if let Some(lb) = self.groups[group as usize].lb.as_mut() {
-                lb.resolve(member as usize, no, false, now);
-            }
-        }
+        self.resolve_probe(kind, false);
         if sender.owner != 0 && !told {
             self.outbox.push(Signal::Outcome {
                 owner: sender.owner,
@@ -1084,12 +1079,34 @@ impl Engine {
         self.live += 1;
         Some(match self.free.pop() {
             Some(r) => {
-                let slot = &mut self.reqs[r as usize];
-                let gen = slot.gen.wrapping_add(1);
-                let mut buf = std::mem::take(&mut slot.steps);
-                buf.clear();
-                buf.extend_from_slice(steps);
-                *slot = Request { gen, steps: buf, ..req };
+                // Field by field into the old slot: its step buffer is reused, and nothing is
+                // moved or dropped as a whole (every field is named, so none can be missed).
+                let Request {
+                    gen: _,
+                    live,
+                    kind,
+                    sender,
+                    told,
+                    proc,
+                    index,
+                    arrival,
+                    steps: _,
+                    at,
+                    answered,
+                    call_started,
+                    failed,
+                    cpu,
+                    started,
+                    cancelled,
+                } = req;
+                let q = &mut self.reqs[r as usize];
+                q.gen = q.gen.wrapping_add(1);
+                q.steps.clear();
+                q.steps.extend_from_slice(steps);
+                (q.live, q.kind, q.sender, q.told, q.proc, q.index, q.arrival) =
+                    (live, kind, sender, told, proc, index, arrival);
+                (q.at, q.answered, q.call_started, q.failed, q.cpu, q.started, q.cancelled) =
+                    (at, answered, call_started, failed, cpu, started, cancelled);
                 r
             }
             None => {
@@ -1153,13 +1170,18 @@ impl Engine {
     }
 
     fn refuse_kind(&mut self, kind: Kind, sender: Sender, p: usize) {
+        self.resolve_probe(kind, false);
+        self.refuse(sender, Outcome::Rejected, p as u16);
+    }
+
+    /// If the request is a probe, its balancer hears now whether it passed.
+    fn resolve_probe(&mut self, kind: Kind, passed: bool) {
         if let Kind::Probe { group, member, no } = kind {
             let now = self.now;
             if let Some(lb) = self.groups[group as usize].lb.as_mut() {
-                lb.resolve(member as usize, no, false, now);
+                lb.resolve(member as usize, no, passed, now);
             }
         }
-        self.refuse(sender, Outcome::Rejected, p as u16);
     }
 
     /// ASP.NET admission of an allocated request (its queue-limit check is done).
@@ -1386,25 +1408,28 @@ impl Engine {
     /// its timeout.
     fn resume(&mut self, r: u32) {
         let now = self.now;
-        let q = &mut self.reqs[r as usize];
-        let p = q.proc as usize;
-        if let Step::Call { timeout: Some(t), counter, .. } = q.steps[q.at as usize] {
-            if now.since(q.call_started) > t {
-                q.failed = true;
-                self.call_timeouts[counter as usize] += 1;
-            }
-        }
-        self.procs[p].pool.set_blocked(false);
-        self.reqs[r as usize].at += 1;
-        self.advance(r);
+        let q = &self.reqs[r as usize];
+        let late = match q.steps[q.at as usize] {
+            Step::Call { timeout: Some(t), .. } => now.since(q.call_started) > t,
+            _ => false,
+        };
+        self.end_call(r, late);
     }
 
     fn on_call_deadline(&mut self, r: u32) {
+        self.end_call(r, true);
+    }
+
+    /// The current call of request `r` ends (failed by its timeout if `timed_out`): its thread
+    /// unblocks and the request goes on with the next step.
+    fn end_call(&mut self, r: u32, timed_out: bool) {
         let q = &mut self.reqs[r as usize];
-        q.failed = true;
         let p = q.proc as usize;
-        if let Step::Call { counter, .. } = q.steps[q.at as usize] {
-            self.call_timeouts[counter as usize] += 1;
+        if timed_out {
+            q.failed = true;
+            if let Step::Call { counter, .. } = q.steps[q.at as usize] {
+                self.call_timeouts[counter as usize] += 1;
+            }
         }
         self.procs[p].pool.set_blocked(false);
         self.reqs[r as usize].at += 1;
@@ -1448,11 +1473,7 @@ impl Engine {
                     });
                 }
             }
-            Kind::Probe { group, member, no } => {
-                if let Some(lb) = self.groups[group as usize].lb.as_mut() {
-                    lb.resolve(member as usize, no, !failed, now);
-                }
-            }
+            Kind::Probe { .. } => self.resolve_probe(kind, !failed),
         }
         let pr = &mut self.procs[p];
         if pr.executing < pr.max_executing {

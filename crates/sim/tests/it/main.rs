@@ -8,6 +8,7 @@ mod laws;
 mod mmc_vs_erlang;
 mod probe;
 mod properties;
+mod rules;
 mod sevenpace;
 mod staircase;
 mod vsts;

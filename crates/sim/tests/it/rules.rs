@@ -1,0 +1,314 @@
+//! Engine rules in full worlds (hosts, processes, pools, balancers, sources), each asserting
+//! the rule itself: client timeouts, scripted rate changes, the thrash factor η, the .NET 6
+//! delay cap, the probe paths (timeout shorter than the interval; the 503 path and the return
+//! after one good probe), and the 80 % CPU rule on a starved pool.
+
+use postmortem_sim::clients::{Dist, OpenLoopSource, Target};
+use postmortem_sim::engine::{
+    Action, Engine, EngineConfig, HostConfig, Outcome, ProcessConfig, RequestShape, Sender, Signal,
+};
+use postmortem_sim::load_balancer::ProbeConfig;
+use postmortem_sim::scenario;
+use postmortem_sim::thread_pool::PoolConfig;
+use postmortem_sim::time::{Dur, SimTime};
+
+fn one_host(
+    cores: u32,
+    processes: Vec<ProcessConfig>,
+    sources: Vec<OpenLoopSource>,
+    end_s: f64,
+) -> EngineConfig {
+    EngineConfig {
+        hosts: vec![HostConfig { cores, kappa: 0.0, group: None, enabled: true }],
+        processes,
+        sources,
+        end: SimTime::from_secs(end_s),
+        ..EngineConfig::default()
+    }
+}
+
+fn run_to(e: &mut Engine, t_s: f64) {
+    while e.step_until(SimTime::from_secs(t_s)) {}
+}
+
+/// A client that gives up is told `TimedOut` at exactly its patience (the VSTS wiring counts such
+/// a user as impacted), is counted in `timed_out`, and is not told again; the server keeps
+/// working on the request (ASP.NET has no cancellation) and answers it later.
+#[test]
+fn a_client_timeout_abandons_the_request_while_the_server_keeps_working() {
+    // One thread on one core, three requests of 1 s CPU at t = 0, patience 1.5 s: the first is
+    // answered at 1 s, the other two would be at 2 s and 3 s.
+    let cfg = one_host(1, vec![ProcessConfig::new(0, PoolConfig::fixed(1), 100)], vec![], 10.0);
+    let mut e = Engine::new(cfg, 1);
+    let shape = RequestShape::cpu_only(Dist::Const(1.0));
+    for tag in 0..3 {
+        let sender = Sender { owner: 1, tag, client: true };
+        e.send(Target::Process(0), &shape, sender, Some(Dur::from_secs(1.5)));
+    }
+    let mut signals = vec![];
+    run_to(&mut e, 1.49);
+    assert_eq!(e.totals().timed_out, 0);
+    run_to(&mut e, 1.5);
+    let t = e.totals();
+    assert_eq!((t.completed, t.timed_out, t.in_flight), (1, 2, 2), "at the patience: {t:?}");
+    e.take_signals(&mut signals);
+    let timed_out: Vec<u64> = signals
+        .iter()
+        .filter_map(|s| match s {
+            Signal::Outcome { tag, outcome: Outcome::TimedOut, .. } => Some(*tag),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(timed_out, vec![1, 2]);
+    run_to(&mut e, 10.0);
+    let t = e.totals();
+    assert_eq!((t.completed, t.timed_out, t.in_flight), (3, 2, 0), "the server finished them: {t:?}");
+    let demand = e.process_stats(0).cpu_demand_s;
+    assert!((demand - 3.0).abs() < 1e-9, "all three were worked on: {demand}");
+    signals.clear();
+    e.take_signals(&mut signals);
+    assert!(
+        signals.iter().all(|s| !matches!(s, Signal::Outcome { tag: 1 | 2, .. })),
+        "an abandoned request is not reported again: {signals:?}"
+    );
+}
+
+/// A scripted `SetRate` changes a source's Poisson rate from its instant on: 10 req/s for 100 s,
+/// then 50 req/s for 100 s. Counts are Poisson (sd 32 and 71); the bounds are 5 sd.
+#[test]
+fn set_rate_changes_the_arrival_rate_from_its_instant() {
+    let source = OpenLoopSource::new(10.0, RequestShape::cpu_only(Dist::Exp(0.001)), Target::Process(0));
+    let mut cfg = one_host(4, vec![ProcessConfig::new(0, PoolConfig::fixed(4), 10_000)], vec![source], 200.0);
+    cfg.script = vec![(SimTime::from_secs(100.0), Action::SetRate { source: 0, rate: 50.0 })];
+    let mut e = Engine::new(cfg, 3);
+    run_to(&mut e, 100.0);
+    let before = e.totals().arrived;
+    run_to(&mut e, 200.0);
+    let after = e.totals().arrived - before;
+    assert!((840..=1160).contains(&before), "10 req/s for 100 s: {before}");
+    assert!((4640..=5360).contains(&after), "50 req/s for 100 s: {after}");
+}
+
+/// κ in a full world: 8 threads always runnable on 2 cores each progress at
+/// (C/R)·η(R) with η = 1/(1 + κ·(R − C)/C), so a saturated process answers C·η/w requests per
+/// second. With w = 10 ms: 200 req/s at κ = 0 and 200/1.3 ≈ 153.8 req/s at κ = 0.1. Requests
+/// are constant and the pool never idles, so the count is exact to a request or two.
+#[test]
+fn kappa_lowers_throughput_by_the_eta_factor() {
+    let throughput = |kappa: f64| {
+        let source =
+            OpenLoopSource::new(1000.0, RequestShape::cpu_only(Dist::Const(0.01)), Target::Process(0));
+        let mut cfg =
+            one_host(2, vec![ProcessConfig::new(0, PoolConfig::fixed(8), u32::MAX)], vec![source], 120.0);
+        cfg.hosts[0].kappa = kappa;
+        let mut e = Engine::new(cfg, 4);
+        run_to(&mut e, 20.0);
+        let c0 = e.process_stats(0).completed;
+        run_to(&mut e, 120.0);
+        (e.process_stats(0).completed - c0) as f64 / 100.0
+    };
+    for (kappa, expected) in [(0.0, 200.0), (0.1, 200.0 / 1.3)] {
+        let x = throughput(kappa);
+        assert!((x - expected).abs() / expected < 0.005, "κ = {kappa}: {x} req/s, expected {expected}");
+    }
+}
+
+/// .NET 6 cooperative blocking, past `10 × cores` threads above MinWorker: the delay between
+/// injections is capped at 250 ms, so a starved pool gains exactly 4 threads a second (the gate's
+/// 500 ms rule never fires, since a thread is dequeued every 250 ms). Uncapped, the delay at
+/// ~100 extra threads would be 625 ms.
+#[test]
+fn net6_injection_delay_is_capped_at_250_ms() {
+    let s = scenario::find("staircase").unwrap();
+    let mut p = s.defaults();
+    s.set_str(&mut p, "net6", "1").unwrap();
+    let mut sim = s.start(&p, 5).unwrap();
+    sim.run_until(20.0);
+    let (t0, cores) = (sim.threads(0), 4);
+    assert!(t0 >= 192 + 10 * cores, "past the cap by 20 s: {t0}");
+    sim.run_until(30.0);
+    let grown = sim.threads(0) - t0;
+    assert!((39..=41).contains(&grown), "4 threads/s for 10 s, got {grown}");
+}
+
+fn balanced(timeout_s: f64, queue_limit: u32, service: Dist) -> EngineConfig {
+    EngineConfig {
+        hosts: vec![HostConfig { cores: 2, kappa: 0.0, group: Some(0), enabled: true }; 2],
+        processes: (0..2).map(|h| ProcessConfig::new(h, PoolConfig::fixed(4), queue_limit)).collect(),
+        groups: vec![Some(ProbeConfig {
+            interval: Dur::from_secs(15.0),
+            timeout: Dur::from_secs(timeout_s),
+            fail_threshold: 2,
+            success_threshold: 1,
+            bypass: false,
+            cpu_s: 0.001,
+        })],
+        sources: vec![OpenLoopSource::new(40.0, RequestShape::cpu_only(service), Target::Group(0))],
+        end: SimTime::from_secs(1000.0),
+        ..EngineConfig::default()
+    }
+}
+
+/// What happened to host 0, watched in 10 ms slices.
+#[derive(Debug, Default)]
+struct Watch {
+    /// Times its failed-probe count went up, up to its leaving.
+    failures: Vec<f64>,
+    left: Option<f64>,
+    back: Option<f64>,
+    /// (time, requests queued) at every slice.
+    queue: Vec<(f64, usize)>,
+}
+
+fn watch_host0(e: &mut Engine, until: f64) -> Watch {
+    let mut w = Watch::default();
+    let mut failed = 0;
+    let mut t = 0.0;
+    while t < until && w.back.is_none() {
+        t += 0.01;
+        run_to(e, t);
+        w.queue.push((t, e.queued(0)));
+        if w.left.is_none() && e.probes_failed(0) > failed {
+            failed = e.probes_failed(0);
+            w.failures.push(t);
+        }
+        match (w.left, e.host_in_rotation(0)) {
+            (None, false) => w.left = Some(t),
+            (Some(_), true) => w.back = Some(t),
+            _ => {}
+        }
+    }
+    w
+}
+
+/// Out after exactly `fail_threshold` (2) consecutive failed probes: it leaves at a failure, the
+/// one before it is the previous probe (one interval earlier), and it stayed in after every
+/// earlier failure (each followed by a pass).
+fn assert_left_after_two_consecutive_failures(w: &Watch) {
+    let left = w.left.expect("host 0 leaves rotation");
+    let n = w.failures.len();
+    assert!(n >= 2, "{w:?}");
+    assert!((w.failures[n - 1] - left).abs() < 1e-6, "it leaves at a failed probe: {:?}", w.failures);
+    let gap = w.failures[n - 1] - w.failures[n - 2];
+    assert!((gap - 15.0).abs() < 0.1, "the two failures are consecutive probes: {:?}", w.failures);
+}
+
+/// A probe timeout shorter than the interval (5 s against 15 s) counts on its own. Host 0 runs at
+/// 19 % speed with constant 20 ms requests: 19 req/s of capacity against ~20 req/s routed to
+/// it, so its queue (no 503: the limit is out of reach) grows slowly and a probe sent with q
+/// requests queued waits about q/19 s, a little more with every probe. The first failed probe is
+/// the first whose wait passed 5 s (well under 15 s, which a timeout of one interval would need);
+/// the host leaves after exactly `fail_threshold` consecutive failures, while the healthy host,
+/// answering well within 5 s, stays.
+#[test]
+fn a_probe_timeout_shorter_than_the_interval_takes_a_waiting_host_out() {
+    let mut e = Engine::new(balanced(5.0, 1_000_000, Dist::Const(0.02)), 7);
+    e.set_speed(0, 0.19);
+    let w = watch_host0(&mut e, 1000.0);
+    assert_left_after_two_consecutive_failures(&w);
+    let wait_at = |t: f64| {
+        let i = w.queue.iter().position(|&(ts, _)| ts >= t - 1e-9).expect("watched");
+        w.queue[i].1 as f64 / 19.0
+    };
+    let first_sent = w.failures[0] - 5.0;
+    let wait = wait_at(first_sent);
+    assert!((4.0..12.0).contains(&wait), "the first failed probe met a wait of {wait:.1} s");
+    assert_eq!(e.totals().rejected, 0, "no 503 was involved");
+    assert!(e.host_in_rotation(1), "the healthy host stays");
+    assert_eq!(e.probes_failed(1), 0);
+}
+
+/// The 503 path on its own (MODEL 5.1 item 7): a queue limit of 30 at 5 req/s of capacity keeps
+/// every wait under 6.5 s, far below the 15 s timeout, so only a full queue can fail a probe.
+/// The host leaves after exactly `fail_threshold` consecutive 503s; out of rotation it drains
+/// within 6.5 s, so the very next probe, one interval after the last 503, passes and puts it
+/// back.
+#[test]
+fn the_503_path_takes_a_host_out_and_one_good_probe_brings_it_back() {
+    let mut e = Engine::new(balanced(15.0, 30, Dist::Exp(0.02)), 8);
+    e.set_speed(0, 0.05);
+    let w = watch_host0(&mut e, 400.0);
+    assert_left_after_two_consecutive_failures(&w);
+    assert!(e.totals().rejected > 0, "the queue limit was reached");
+    let (t_left, t_back) = (w.left.unwrap(), w.back.expect("host 0 comes back"));
+    assert!(
+        (15.0..16.0).contains(&(t_back - t_left)),
+        "back one probe after the last 503: left {t_left}, back {t_back}"
+    );
+    assert!(e.last_probe_s(0) < 1.0, "the probe that brought it back passed: {}", e.last_probe_s(0));
+}
+
+/// The wait path's return: with constant 20 ms requests, host 0 at 5 % speed drains exactly 5
+/// requests a second, so a probe sent with q requests queued waits about q/5 s. Out of rotation,
+/// its queue drains; the host comes back at the first probe whose wait is under the 15 s timeout
+/// (success_threshold = 1): at that probe's sending the queue was under 15 s of work, and one
+/// interval earlier it was over (that probe timed out).
+#[test]
+fn after_the_wait_path_the_first_probe_under_the_timeout_brings_a_host_back() {
+    let mut e = Engine::new(balanced(15.0, 1_000_000, Dist::Const(0.02)), 9);
+    e.set_speed(0, 0.05);
+    let w = watch_host0(&mut e, 1000.0);
+    assert_left_after_two_consecutive_failures(&w);
+    assert_eq!(e.totals().rejected, 0, "no 503 was involved");
+    let t_back = w.back.expect("host 0 comes back");
+    let latency = e.last_probe_s(0);
+    assert!(latency < 15.0, "a passing probe brought it back: {latency}");
+    let wait_at = |t: f64| {
+        let i = w.queue.iter().position(|&(ts, _)| ts >= t - 1e-9).expect("watched");
+        w.queue[i].1 as f64 / 5.0
+    };
+    let sent = t_back - latency;
+    assert!(wait_at(sent) < 15.0 + 0.5, "the good probe met a queue of {} s", wait_at(sent));
+    assert!(wait_at(sent - 15.0) > 15.0 - 0.5, "the probe before met {} s and failed", wait_at(sent - 15.0));
+}
+
+/// The 80 % CPU rule in a full world: a CLR pool whose threads are all blocked in long calls
+/// (starved: nothing is ever dequeued) shares its host with a CPU hog that keeps the host at
+/// 100 %. The gate then adds the next thread only after `goal × 1 s` without a dequeue, so the
+/// gaps between injections grow by a second each (4, 5, 6, … s, rounded up to the 500 ms
+/// gate); without the hog the same pool gains a thread every 500 ms.
+#[test]
+fn a_starved_pool_on_a_busy_cpu_waits_goal_seconds_per_thread() {
+    let world = |hog: bool| {
+        let blocked = RequestShape::call(Dist::ZERO, Dist::Const(120.0), 0.0, Dist::ZERO, Dist::ZERO);
+        let mut sources = vec![OpenLoopSource::new(10.0, blocked, Target::Process(0))];
+        if hog {
+            sources.push(OpenLoopSource::new(
+                1000.0,
+                RequestShape::cpu_only(Dist::Const(0.01)),
+                Target::Process(1),
+            ));
+        }
+        let pool = PoolConfig { hill_climbing: false, ..PoolConfig::clr(4, 4) };
+        let procs = vec![
+            ProcessConfig::new(0, pool, u32::MAX),
+            ProcessConfig::new(0, PoolConfig::fixed(8), u32::MAX),
+        ];
+        Engine::new(one_host(4, procs, sources, 60.0), 10)
+    };
+    let mut e = world(true);
+    let mut injections = vec![];
+    run_to(&mut e, 1.0);
+    let mut last = e.threads(0);
+    assert_eq!(last, 4, "MinWorker at once");
+    for i in 11..=600 {
+        run_to(&mut e, i as f64 * 0.1);
+        if e.threads(0) > last {
+            assert_eq!(e.threads(0), last + 1, "one thread at a time");
+            injections.push((i as f64 * 0.1, last));
+            last = e.threads(0);
+        }
+    }
+    assert!(injections.len() >= 5, "the rule still injects: {injections:?}");
+    for w in injections.windows(2) {
+        let ((t0, _), (t1, goal)) = (w[0], w[1]);
+        let gap = t1 - t0;
+        assert!(
+            gap >= goal as f64 - 0.05 && gap <= goal as f64 + 0.55,
+            "a gap of {gap:.1} s at goal {goal} (expected goal × 1 s, on a gate tick): {injections:?}"
+        );
+    }
+    let mut idle = world(false);
+    run_to(&mut idle, 60.0);
+    assert!(idle.threads(0) >= 4 + 110, "below 80 % the gate adds one per 500 ms: {}", idle.threads(0));
+}
