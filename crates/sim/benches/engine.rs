@@ -24,10 +24,11 @@ fn mmc(c: &mut Criterion) {
     g.finish();
 }
 
-fn scenarios(c: &mut Criterion) {
-    let mut g = c.benchmark_group("scenario");
+/// Whole runs of scenarios at their defaults, seed 1, in one benchmark group.
+fn whole_runs(c: &mut Criterion, group: &str, names: &[&str]) {
+    let mut g = c.benchmark_group(group);
     g.sample_size(10);
-    for name in ["staircase", "probe"] {
+    for &name in names {
         let s = scenario::find(name).unwrap();
         let params = s.defaults();
         g.bench_function(name, |b| {
@@ -41,23 +42,14 @@ fn scenarios(c: &mut Criterion) {
     g.finish();
 }
 
+fn scenarios(c: &mut Criterion) {
+    whole_runs(c, "scenario", &["staircase", "probe"]);
+}
+
 /// The 7pace models at their defaults: six months at one minute (target ≤ 300 ms) and the
 /// two-hour zoom (target ≤ 2 s).
 fn sevenpace(c: &mut Criterion) {
-    let mut g = c.benchmark_group("7pace");
-    g.sample_size(10);
-    for name in ["7pace-2017", "7pace-2018-01-02"] {
-        let s = scenario::find(name).unwrap();
-        let params = s.defaults();
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                let mut sim = s.start(&params, 1).unwrap();
-                sim.run_to_end();
-                black_box(sim.series().len())
-            })
-        });
-    }
-    g.finish();
+    whole_runs(c, "7pace", &["7pace-2017", "7pace-2018-01-02"]);
 }
 
 /// The default VSTS run (scale 0.25), its first 20 simulated minutes (09:30–09:50, before the
