@@ -5,8 +5,10 @@ set -euo pipefail
 dist="${1:-dist}"
 budget="${2:-350000}"
 gz() { gzip -9 -c "$1" | wc -c; }
-wasm=$(ls "$dist"/*.wasm); js=$(ls "$dist"/*.js)
-w=$(gz "$wasm"); j=$(gz "$js")
+# Every wasm and JS file counts: the page's and the simulation worker's.
+w=0; j=0
+for f in "$dist"/*.wasm; do n=$(gz "$f"); printf 'bundle:   %-36s %7d B gzipped\n' "$(basename "$f")" "$n"; w=$((w + n)); done
+for f in "$dist"/*.js; do n=$(gz "$f"); printf 'bundle:   %-36s %7d B gzipped\n' "$(basename "$f")" "$n"; j=$((j + n)); done
 total=$((w + j))
 printf 'bundle: wasm %d B + js %d B = %d B gzipped (budget %d B, %d B left)\n' "$w" "$j" "$total" "$budget" $((budget - total))
 if [ "$total" -gt "$budget" ]; then

@@ -177,7 +177,8 @@ fn hex(b: u8) -> Option<u8> {
 pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        // ':' is allowed in a fragment (RFC 3986) and keeps times such as t=10:12 readable.
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':') {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

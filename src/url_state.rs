@@ -28,7 +28,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// The largest seed: every integer up to it survives a trip through a JavaScript number.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// Query names that are not scenario parameters.
-pub const RESERVED: [&str; 3] = ["step", "seed", "embed"];
+pub const RESERVED: [&str; 5] = ["step", "seed", "embed", "preset", "t"];
 
 /// What a chapter reads from its URL.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +93,117 @@ pub fn read_chapter(
         })),
     }
     ChapterUrl { step, seed, embed, params, errors }
+}
+
+/// What an incident chapter reads from its URL: the chapter's state plus a preset and a time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryUrl {
+    /// Step, seed, embed, parameters (the preset's, then the URL's own values) and errors.
+    pub chapter: ChapterUrl,
+    /// The preset named in the URL, when it was valid.
+    pub preset: Option<&'static str>,
+    /// The timeline's time [simulated s], when given and valid.
+    pub t_s: Option<f64>,
+}
+
+/// Reads an incident chapter's URL against its one scenario: `preset=NAME` applies first, the
+/// parameters in the URL on top; `t=HH:MM[:SS]` is the timeline's time on the scenario's clock
+/// (`origin_s` seconds after midnight at time 0), from 0 to `end_s`.
+pub fn read_story(query: &Query, steps: usize, sc: &'static Scenario, origin_s: f64, end_s: f64) -> StoryUrl {
+    let mut chapter = read_chapter(query, steps, |_| Some(sc));
+    let mut preset = None;
+    if let Some(name) = query.get("preset") {
+        match sc.preset(name) {
+            Ok(p) => {
+                let mut params = sc.defaults();
+                // Presets are checked by the core's tests; a refusal here keeps the defaults.
+                if params.apply(sc.params, p).is_ok() {
+                    let own = query.pairs().filter(|(n, _)| !RESERVED.contains(n));
+                    // The same values were read against the defaults above, and their messages
+                    // are already in `chapter.errors`.
+                    let _ = sc.set_many(&mut params, own);
+                    chapter.params = Some(params);
+                    preset = Some(p.name);
+                }
+            }
+            Err(mut e) => {
+                e.message = format!("{}; showing the defaults", e.message);
+                chapter.errors.push(e);
+            }
+        }
+    }
+    let t_s = query.get("t").and_then(|text| match parse_clock(text) {
+        Some(sod) if (0.0..=end_s).contains(&(sod - origin_s)) => Some(sod - origin_s),
+        _ => {
+            chapter.errors.push(ParamError {
+                name: "t".into(),
+                message: format!(
+                    "t must be a time from {} to {} UTC as HH:MM or HH:MM:SS (got \"{}\")",
+                    hhmm(origin_s),
+                    hhmm(origin_s + end_s),
+                    short(text)
+                ),
+            });
+            None
+        }
+    });
+    StoryUrl { chapter, preset, t_s }
+}
+
+/// The query of an incident chapter: `step`, `seed`, then `preset` when the parameters are exactly
+/// a preset's (other than the defaults), else every changed parameter; then `t` and `embed`.
+pub fn story_query(
+    step: usize,
+    seed: u64,
+    params: &Params,
+    sc: &Scenario,
+    origin_s: f64,
+    t_s: Option<f64>,
+    embed: bool,
+) -> Query {
+    let mut pairs: Vec<(String, String)> =
+        vec![("step".into(), step.to_string()), ("seed".into(), seed.to_string())];
+    let preset = sc.presets.iter().find(|p| {
+        let mut q = sc.defaults();
+        !p.changes.is_empty() && q.apply(sc.params, p).is_ok() && q == *params
+    });
+    match preset {
+        Some(p) => pairs.push(("preset".into(), p.name.to_string())),
+        None => pairs.extend(params.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}")))),
+    }
+    if let Some(t) = t_s {
+        pairs.push(("t".into(), clock_of_day(origin_s + t)));
+    }
+    if embed {
+        pairs.push(("embed".into(), "1".into()));
+    }
+    Query::from_pairs(pairs)
+}
+
+/// `HH:MM` or `HH:MM:SS` as seconds after midnight.
+pub fn parse_clock(text: &str) -> Option<f64> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 2) {
+        return None;
+    }
+    let n: Vec<u32> = parts.iter().map(|p| p.parse::<u32>().ok()).collect::<Option<_>>()?;
+    let (h, m, s) = (n[0], n[1], n.get(2).copied().unwrap_or(0));
+    (h < 24 && m < 60 && s < 60).then(|| f64::from(h * 3600 + m * 60 + s))
+}
+
+/// Seconds after midnight as `HH:MM`, or `HH:MM:SS` when the seconds are not zero.
+pub fn clock_of_day(sod: f64) -> String {
+    let t = sod.round().max(0.0) as u32 % 86_400;
+    if t.is_multiple_of(60) {
+        format!("{:02}:{:02}", t / 3600, t / 60 % 60)
+    } else {
+        format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+    }
+}
+
+fn hhmm(sod: f64) -> String {
+    let t = sod.round().max(0.0) as u32 % 86_400;
+    format!("{:02}:{:02}", t / 3600, t / 60 % 60)
 }
 
 /// The error for a seed that is not an integer from 0 to [`MAX_SEED`].
@@ -217,6 +328,55 @@ mod tests {
         assert!(s.params.is_none());
         assert_eq!(s.errors.len(), 1);
         assert!(s.errors[0].message.contains("\"x\""));
+    }
+
+    #[test]
+    fn a_story_url_round_trips_preset_params_time_and_reports_bad_pieces() {
+        let sc = find("vsts-2018-02-07").unwrap();
+        let origin = 9.5 * 3600.0;
+        let mut p = sc.defaults();
+        p.apply(sc.params, sc.preset("no-crash-bug").unwrap()).unwrap();
+        let q = story_query(4, 9, &p, sc, origin, Some(2520.0), false);
+        assert_eq!(Route::hash_for(Page::Vsts, &q), "#/vsts-2018?step=4&seed=9&preset=no-crash-bug&t=10:12");
+        let back = read_story(&q, 10, sc, origin, 12_600.0);
+        assert_eq!(back.chapter.params.as_ref(), Some(&p));
+        assert_eq!(
+            (back.preset, back.t_s, back.chapter.step, back.chapter.seed),
+            (Some("no-crash-bug"), Some(2520.0), 4, 9)
+        );
+        assert!(back.chapter.errors.is_empty(), "{:?}", back.chapter.errors);
+
+        // A preset with a tweak on top is written as its changed values.
+        sc.set_str(&mut p, "min_worker", "400").unwrap();
+        let q = story_query(1, 1, &p, sc, origin, Some(75.0), false);
+        assert_eq!(q.get("preset"), None);
+        assert_eq!(
+            (q.get("crash_rate_per_h"), q.get("min_worker"), q.get("t")),
+            (Some("0"), Some("400"), Some("09:31:15"))
+        );
+        assert_eq!(read_story(&q, 10, sc, origin, 12_600.0).chapter.params.unwrap(), p);
+
+        let bad = Query::parse("preset=nope&min_worker=banana&seed=-3&t=14:00&n_at=5");
+        let s = read_story(&bad, 10, sc, origin, 12_600.0);
+        let msgs: Vec<&str> = s.chapter.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("seed must be an integer from 0 to")));
+        assert!(msgs.iter().any(|m| m.starts_with("min_worker must be an integer from 8 to 2000")));
+        assert!(msgs.iter().any(|m| m.starts_with("unknown preset \"nope\"")));
+        assert!(msgs.iter().any(|m| m.starts_with("t must be a time from 09:30 to 13:00 UTC")));
+        assert_eq!(s.chapter.params.unwrap().get("n_at"), 5.0, "the valid piece is kept");
+        assert_eq!((s.preset, s.t_s), (None, None));
+    }
+
+    #[test]
+    fn clock_texts_parse_strictly() {
+        assert_eq!(parse_clock("10:12"), Some(36_720.0));
+        assert_eq!(parse_clock("09:31:15"), Some(34_275.0));
+        for bad in ["10", "25:00", "10:60", "10:1:2:3", "a:b", "10:", "100:00"] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+        assert_eq!(clock_of_day(36_720.0), "10:12");
+        assert_eq!(clock_of_day(34_275.0), "09:31:15");
     }
 
     #[test]

@@ -14,8 +14,9 @@ use crate::charts::spec::{column_points, short_num};
 use crate::charts::{Axis, Chart, ChartSpec, ColorRole};
 use crate::components::{ChapterLayout, ParamPanel, StepView};
 use crate::routes::{Page, Query};
-use crate::runner::{use_mmc_points, use_simulation, MmcPoint, RunStatus, SimRun};
+use crate::runner::{use_mmc_points, use_simulation, MmcPoint, SimRun};
 use crate::url_state::{chapter_query, read_chapter, write_hash};
+use crate::worker::client::LiveStatus;
 use leptos::prelude::*;
 use postmortem_sim::erlang::erlang_c;
 use postmortem_sim::params::{fmt_num, ParamError, Params};
@@ -139,15 +140,20 @@ fn run_status(run: SimRun) -> impl IntoView {
     }
 }
 
-fn status_text(s: &RunStatus) -> String {
+fn status_text(s: &LiveStatus) -> String {
+    if let Some(e) = &s.error {
+        return format!("The simulation stopped: {e}");
+    }
     if s.end_s <= 0.0 && !s.done {
         return "Starting…".into();
     }
     let what = format!("{} of {} s simulated", short_num(s.now_s), short_num(s.end_s));
-    if s.done {
-        format!("{what} · done in {} ms of main-thread time", short_num(s.busy_ms))
-    } else {
-        format!("{what} · running")
+    match (s.done, s.done_ms) {
+        (true, Some(d)) => {
+            format!("{what} · done in {} ms, in a background worker", short_num(d - s.asked_ms))
+        }
+        (true, None) => format!("{what} · done"),
+        _ => format!("{what} · running"),
     }
 }
 

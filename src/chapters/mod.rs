@@ -5,6 +5,7 @@ pub mod basics;
 pub mod content;
 pub mod incident;
 pub mod landing;
+pub mod live;
 pub mod not_found;
 pub mod sevenpace;
 pub mod vsts;

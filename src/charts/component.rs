@@ -12,7 +12,8 @@
 //! The canvas's backing store is `CSS size × devicePixelRatio`, drawn in device pixels with every
 //! length scaled by the ratio (see [`super::canvas::HiDpiCanvas`] for why not CSS pixels). It
 //! redraws when the spec, the size, the pixel ratio or the [`ThemeEpoch`] (colour scheme, type size)
-//! changes. `data-draws` counts completed draws and `data-points` holds
+//! changes — at most once per animation frame, with lines thinned to two points per pixel column
+//! ([`ChartSpec::thinned_to`]) and the theme read from CSS once per epoch. `data-draws` counts completed draws and `data-points` holds
 //! the points of the last one, for tests and for performance measurements.
 
 use super::canvas::HiDpiCanvas;
@@ -53,27 +54,64 @@ pub fn Chart(
     let draws = RwSignal::new(0u32);
     let points = RwSignal::new(0usize);
     let log_id = id.clone();
-    Effect::new(move |_| {
-        let (w, h, ratio) = (width.get(), height.get(), dpr.get());
-        if let Some(e) = epoch {
-            e.0.track();
-        }
-        let (Some(canvas), Some(container)) = (canvas_ref.get(), box_ref.get()) else { return };
+    // The theme is read from CSS once per theme change, not per draw.
+    let theme_cache = StoredValue::new_local(None::<(u32, Theme)>);
+    // Changes mark the chart dirty; one animation frame draws the latest state, however many
+    // changes came in between (a run streaming samples, a slider drag).
+    let pending = StoredValue::new(false);
+    let draw = move || {
+        pending.set_value(false);
+        let (Some(canvas), Some(container)) = (canvas_ref.get_untracked(), box_ref.get_untracked()) else {
+            return;
+        };
+        let (w, h, ratio) = (width.get_untracked(), height.get_untracked(), dpr.get_untracked());
         if w < 1.0 || h < 1.0 {
             return;
         }
-        spec.with(|spec| {
-            let mut theme = Theme::from_css(&container);
-            theme.scale = ratio;
-            let Some(backend) = HiDpiCanvas::prepare(&canvas, w, h, ratio) else { return };
-            match draw_chart(backend.into_drawing_area(), spec, &theme) {
-                Ok(n) => {
-                    points.set(n);
-                    draws.update(|d| *d += 1);
-                }
-                Err(e) => web_sys::console::warn_1(&format!("chart {log_id}: {e}").into()),
-            }
+        let e = epoch.map_or(0, |e| e.0.get_untracked());
+        let mut theme =
+            theme_cache.with_value(|c| c.as_ref().filter(|(k, _)| *k == e).map(|(_, t)| t.clone()));
+        if theme.is_none() {
+            let t = Theme::from_css(&container);
+            theme_cache.set_value(Some((e, t.clone())));
+            theme = Some(t);
+        }
+        let mut theme = theme.expect("just read");
+        theme.scale = ratio;
+        let Some(backend) = HiDpiCanvas::prepare(&canvas, w, h, ratio) else { return };
+        let result = spec.with_untracked(|spec| {
+            // At most two points per CSS pixel column: more cannot be seen, and min/max per
+            // column keeps the spikes.
+            let thinned = spec.thinned_to(2 * w.ceil() as usize);
+            draw_chart(backend.into_drawing_area(), thinned.as_ref().unwrap_or(spec), &theme)
         });
+        match result {
+            Ok(n) => {
+                points.set(n);
+                draws.update(|d| *d += 1);
+            }
+            Err(e) => web_sys::console::warn_1(&format!("chart {log_id}: {e}").into()),
+        }
+    };
+    let draw = std::rc::Rc::new(draw);
+    Effect::new(move |_| {
+        width.track();
+        height.track();
+        dpr.track();
+        spec.track();
+        if let Some(e) = epoch {
+            e.0.track();
+        }
+        if !pending.get_value() {
+            pending.set_value(true);
+            let draw = draw.clone();
+            request_animation_frame(move || {
+                // The chart may be gone by the next frame.
+                if pending.try_get_value() == Some(true) {
+                    draw();
+                }
+            });
+        }
     });
     let summary = move || spec.with(ChartSpec::summary);
     view! {

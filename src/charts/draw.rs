@@ -139,7 +139,7 @@ pub fn draw_chart<DB: DrawingBackend>(
     };
     let in_x = |x: f64| x.is_finite() && x >= x_lo && x <= x_hi;
     let y_fmt = |v: &f64| if log { short_num(10f64.powf(*v)) } else { short_num(*v) };
-    let x_fmt = |v: &f64| short_num(*v);
+    let x_fmt = |v: &f64| if spec.x_clock { clock_minutes(*v) } else { short_num(*v) };
 
     let label_style = text(font, px, &theme.muted);
     let desc_style = text(font, px, &theme.muted);
@@ -165,7 +165,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         .axis_style(theme.axis.stroke_width(zu(1.0)))
         .set_all_tick_mark_size(z(4.0))
         .x_label_offset(0)
-        .x_labels(6)
+        .x_labels(if spec.x_clock { 5 } else { 6 })
         .y_labels(spec.y_labels.unwrap_or(if log { ((y_hi - y_lo) as usize + 1).clamp(2, 8) } else { 5 }))
         .label_style(label_style.clone())
         .axis_desc_style(desc_style)
@@ -299,6 +299,12 @@ fn widen(lo: f64, hi: f64) -> (f64, f64) {
     } else {
         (lo - lo.abs() * 0.1, hi + hi.abs() * 0.1)
     }
+}
+
+/// Minutes since midnight as `HH:MM`.
+pub fn clock_minutes(m: f64) -> String {
+    let m = m.round().rem_euclid(1440.0) as u32;
+    format!("{:02}:{:02}", m / 60, m % 60)
 }
 
 #[cfg(test)]

@@ -9,9 +9,11 @@
 pub mod canvas;
 pub mod component;
 pub mod draw;
+pub mod grid;
 pub mod spec;
 pub mod theme;
 
 pub use component::{Chart, ThemeEpoch};
+pub use grid::{ChartDef, ChartGrid, Frame};
 pub use spec::{Axis, ChartSpec};
 pub use theme::ColorRole;

@@ -103,6 +103,8 @@ pub struct ChartSpec {
     pub y_range: Option<(f64, f64)>,
     /// At most this many y tick labels (plotters picks round values); 5 otherwise.
     pub y_labels: Option<usize>,
+    /// x values are minutes since midnight, labelled `HH:MM` (round minutes make round times).
+    pub x_clock: bool,
 }
 
 impl ChartSpec {
@@ -165,10 +167,31 @@ impl ChartSpec {
         self
     }
 
+    /// Labels x as a wall clock: x values are minutes since midnight.
+    pub fn clock_x(mut self) -> Self {
+        self.x_clock = true;
+        self
+    }
+
     /// Uses a logarithmic y axis.
     pub fn log_y(mut self) -> Self {
         self.y_scale = YScale::Log;
         self
+    }
+
+    /// A copy whose lines have at most about `max_points` points each (min/max per bucket, so
+    /// spikes survive), or `None` when no line is longer than that.
+    pub fn thinned_to(&self, max_points: usize) -> Option<ChartSpec> {
+        let max_points = max_points.max(16);
+        if self.lines.iter().all(|l| l.points.len() <= max_points) {
+            return None;
+        }
+        let mut out = self.clone();
+        for l in out.lines.iter_mut().filter(|l| l.points.len() > max_points) {
+            let (xs, ys): (Vec<f64>, Vec<f64>) = l.points.iter().copied().unzip();
+            l.points = thin(&xs, &ys, max_points);
+        }
+        Some(out)
     }
 
     /// How many data points the chart draws (line vertices before step expansion, plus markers).
@@ -318,6 +341,22 @@ mod tests {
         );
         assert!(text.contains("MinWorker 192"));
         assert_eq!(s.point_count(), 3);
+    }
+
+    #[test]
+    fn thinning_a_spec_bounds_every_line_and_keeps_short_ones() {
+        let long: Vec<(f64, f64)> =
+            (0..5000).map(|i| (i as f64, if i == 2500 { 99.0 } else { 1.0 })).collect();
+        let s = ChartSpec::default().line("long", long.clone(), ColorRole::Primary).line(
+            "short",
+            vec![(0.0, 1.0), (1.0, 2.0)],
+            ColorRole::Secondary,
+        );
+        let t = s.thinned_to(400).expect("the long line is thinned");
+        assert!(t.lines[0].points.len() <= 402, "{}", t.lines[0].points.len());
+        assert!(t.lines[0].points.contains(&(2500.0, 99.0)), "the spike survives");
+        assert_eq!(t.lines[1].points, s.lines[1].points);
+        assert!(s.thinned_to(5000).is_none());
     }
 
     #[test]

@@ -4,7 +4,9 @@ pub mod chapter_layout;
 pub mod error_panel;
 pub mod param_panel;
 pub mod step_nav;
+pub mod timeline;
 
 pub use chapter_layout::{ChapterLayout, StepView};
-pub use param_panel::{ParamErrors, ParamPanel};
+pub use param_panel::{ParamErrors, ParamGroup, ParamPanel, ParamRow};
 pub use step_nav::StepNav;
+pub use timeline::{Timeline, TimelineState};

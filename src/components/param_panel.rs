@@ -13,6 +13,15 @@ use postmortem_sim::scenario::Scenario;
 pub const PROVENANCE_NOTE: &str =
     "Magnitudes marked illustrative are ours; the postmortems do not give them.";
 
+/// A named group of parameters, shown as one collapsible section.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamGroup {
+    /// Heading, e.g. "Thread pool".
+    pub title: &'static str,
+    /// Parameter names, in display order.
+    pub names: &'static [&'static str],
+}
+
 /// Controls for `scenario`'s parameters, its presets and the run seed.
 #[component]
 pub fn ParamPanel(
@@ -24,6 +33,10 @@ pub fn ParamPanel(
     seed: RwSignal<u64>,
     /// Messages for rejected values, shared with the URL reader.
     errors: RwSignal<Vec<ParamError>>,
+    /// Sections to show the parameters in (each collapsed); one flat list otherwise. Parameters in
+    /// no group come last under "Other".
+    #[prop(optional)]
+    groups: &'static [ParamGroup],
 ) -> impl IntoView {
     let specs = scenario.params;
     let presets = scenario.presets.iter().map(|preset| {
@@ -83,9 +96,7 @@ pub fn ParamPanel(
                         </div>
                     }
                 })}
-            <div class="param-list">
-                {specs.iter().map(|spec| view! { <ParamRow spec=spec scenario=scenario params=params errors=errors /> }).collect_view()}
-            </div>
+            {param_list(scenario, params, errors, groups)}
             <div class="panel-foot">
                 <SeedInput seed=seed errors=errors />
                 <button
@@ -105,17 +116,58 @@ pub fn ParamPanel(
     }
 }
 
-/// One parameter: label, provenance tag, slider (or switch), number box, unit and help text.
+fn param_list(
+    scenario: &'static Scenario,
+    params: RwSignal<Params>,
+    errors: RwSignal<Vec<ParamError>>,
+    groups: &'static [ParamGroup],
+) -> AnyView {
+    let row = move |spec: &'static ParamSpec| {
+        view! { <ParamRow spec=spec scenario=scenario params=params errors=errors /> }
+    };
+    if groups.is_empty() {
+        return view! { <div class="param-list">{scenario.params.iter().map(row).collect_view()}</div> }
+            .into_any();
+    }
+    let rest: Vec<&'static ParamSpec> =
+        scenario.params.iter().filter(|p| !groups.iter().any(|g| g.names.contains(&p.name))).collect();
+    let section = move |title: &'static str, list: Vec<&'static ParamSpec>| {
+        let n = list.len();
+        // A group opens by itself when one of its values was refused, so the message is seen.
+        let names: Vec<&'static str> = list.iter().map(|p| p.name).collect();
+        let has_error = move || errors.with(|e| e.iter().any(|x| names.contains(&x.name.as_str())));
+        view! {
+            <details class="param-group" prop:open=has_error>
+                <summary>{title}<span class="count">{format!(" ({n})")}</span></summary>
+                <div class="param-list">{list.into_iter().map(row).collect_view()}</div>
+            </details>
+        }
+    };
+    view! {
+        <div class="param-groups">
+            {groups
+                .iter()
+                .map(|g| section(g.title, g.names.iter().filter_map(|n| scenario.param(n)).collect()))
+                .collect_view()}
+            {(!rest.is_empty()).then(|| section("Other", rest))}
+        </div>
+    }
+    .into_any()
+}
+
+/// One parameter: label, provenance tag, slider (or switch), number box, unit and help text. Its
+/// element ids and test ids start with `id_prefix`, so a step's knobs can repeat a panel's rows.
 #[component]
-fn ParamRow(
+pub fn ParamRow(
     spec: &'static ParamSpec,
     scenario: &'static Scenario,
     params: RwSignal<Params>,
     errors: RwSignal<Vec<ParamError>>,
+    #[prop(optional)] id_prefix: &'static str,
 ) -> impl IntoView {
     let name = spec.name;
-    let id = format!("param-input-{name}");
-    let help_id = format!("param-help-{name}");
+    let id = format!("{id_prefix}param-input-{name}");
+    let help_id = format!("{id_prefix}param-help-{name}");
     let value = move || params.with(|p| p.iter().find(|(n, _)| *n == name).map_or(spec.default, |(_, v)| v));
     let commit = move |text: String| {
         let mut next = params.get_untracked();
@@ -149,7 +201,7 @@ fn ParamRow(
                 <input
                     type="checkbox"
                     id=id.clone()
-                    data-testid=format!("param-{name}")
+                    data-testid=format!("{id_prefix}param-{name}")
                     aria-describedby=help_id.clone()
                     prop:checked=move || value() != 0.0
                     on:change=move |ev| commit(if event_target_checked(&ev) { "1" } else { "0" }.to_string())
@@ -164,7 +216,7 @@ fn ParamRow(
                 <input
                     type="range"
                     id=id.clone()
-                    data-testid=format!("param-{name}")
+                    data-testid=format!("{id_prefix}param-{name}")
                     min=spec.min
                     max=spec.max
                     step=spec.step
@@ -175,7 +227,7 @@ fn ParamRow(
                 <input
                     type="number"
                     class="num"
-                    data-testid=format!("param-{name}-number")
+                    data-testid=format!("{id_prefix}param-{name}-number")
                     aria-label=format!("{} ({})", spec.label, if spec.unit.is_empty() { "number" } else { spec.unit })
                     min=spec.min
                     max=spec.max

@@ -1,5 +1,6 @@
-//! Step navigation: previous, one button per step, next. The step lives in a signal the chapter
-//! mirrors into the URL.
+//! Step navigation: previous, one button per step, next, and the ← and → keys (ignored while the
+//! focus is in a form control, where the arrows change its value). The step lives in a signal the
+//! chapter mirrors into the URL.
 
 use leptos::prelude::*;
 
@@ -7,6 +8,20 @@ use leptos::prelude::*;
 #[component]
 pub fn StepNav(titles: &'static [&'static str], step: RwSignal<usize>) -> impl IntoView {
     let n = titles.len();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.shift_key() || in_form_control(&ev) {
+            return;
+        }
+        let k = step.get_untracked();
+        let next = match ev.key().as_str() {
+            "ArrowLeft" if k > 1 => k - 1,
+            "ArrowRight" if k < n => k + 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        step.set(next);
+    });
+    on_cleanup(move || keys.remove());
     view! {
         <nav class="step-nav" aria-label="Steps">
             <button
@@ -55,4 +70,11 @@ pub fn StepNav(titles: &'static [&'static str], step: RwSignal<usize>) -> impl I
             </button>
         </nav>
     }
+}
+
+fn in_form_control(ev: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+        matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "select" | "textarea")
+    })
 }

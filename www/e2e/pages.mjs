@@ -64,7 +64,7 @@ export class App {
   }
 
   /** Waits for window.wasmBindings (trunk's export of the wasm module) to offer `fn`. */
-  async wasmReady(fn = 'run_csv') {
+  async wasmReady(fn = 'worker_csv') {
     await this.page.waitForFunction((f) => typeof window.wasmBindings?.[f] === 'function', fn);
   }
 }

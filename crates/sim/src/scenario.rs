@@ -18,8 +18,6 @@ pub struct Scenario {
     pub params: &'static [ParamSpec],
     /// Its presets (what-ifs).
     pub presets: &'static [Preset],
-    /// Builds the run (from valid parameters).
-    pub(crate) build: fn(&Params, u64) -> Simulation,
     /// Checks what single-parameter ranges cannot: combinations whose cost would be unbounded
     /// (too many samples, a queue that would outgrow memory).
     pub(crate) validate: fn(&Params) -> Result<(), ParamError>,
@@ -76,7 +74,11 @@ impl Scenario {
     /// Starts a run, or says which parameter makes its cost unbounded.
     pub fn start(&self, params: &Params, seed: u64) -> Result<Simulation, ParamError> {
         self.check(params)?;
-        Ok((self.build)(params, seed))
+        let build = scenarios::builder(self.name).ok_or_else(|| ParamError {
+            name: "scenario".into(),
+            message: format!("scenario \"{}\" has no simulation", self.name),
+        })?;
+        Ok(build(params, seed))
     }
 }
 

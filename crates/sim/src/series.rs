@@ -92,9 +92,9 @@ impl Series {
         self.columns.iter().position(|c| c.name == name).map(|i| self.data[i].as_slice())
     }
 
-    /// The time column [s].
+    /// The time column [s]; empty for a series with no columns yet.
     pub fn time(&self) -> &[f64] {
-        &self.data[0]
+        self.data.first().map_or(&[], Vec::as_slice)
     }
 
     /// CSV with a header line; `time_s` first. Numbers use Rust's shortest round-trip formatting,

@@ -1,5 +1,6 @@
-// Runs are reproducible from (scenario, params, seed) on both targets: the native CLI and the wasm
-// module in the browser must produce the same CSV text, byte for byte.
+// Runs are reproducible from (scenario, params, seed) on both targets: the native CLI and the
+// simulation worker in the browser (the path every chapter's charts take: rows streamed from the
+// worker and put back together on the page) must produce the same CSV text, byte for byte.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,11 @@ const CASES = [
   // The VSTS incident at its smallest scale: every component (SignalR, crash bug, health agent,
   // operator, thrash detector) and the wall-clock column.
   { scenario: 'vsts-2018-02-07', set: { scale: 0.05, sample_s: 60 }, seed: 2 },
+  // The chapter's own run: the default VSTS scenario, every 10 s sample.
+  { scenario: 'vsts-2018-02-07', set: {}, seed: 1 },
+  // Both 7pace scenarios, the macro one sampled every 10 minutes as its chapter will.
+  { scenario: '7pace-2017', set: { sample_s: 600 }, seed: 3 },
+  { scenario: '7pace-2018-01-02', set: { scale: 0.05 }, seed: 4 },
 ];
 
 const skipCli = () => (process.env.E2E_SKIP_CLI ? 'E2E_SKIP_CLI is set' : false);
@@ -35,7 +41,7 @@ function firstDifference(a, b) {
 
 for (const c of CASES) {
   const query = new URLSearchParams(Object.entries(c.set).map(([k, v]) => [k, String(v)])).toString();
-  test(`determinism: CLI and wasm run_csv('${c.scenario}', '${query}', ${c.seed}) give identical CSV`, async (t) => {
+  test(`determinism: CLI and the worker's worker_csv('${c.scenario}', '${query}', ${c.seed}) give identical CSV`, async (t) => {
     assert.ok(existsSync(cliPath),
       `CLI not found at ${cliPath}; build it with cargo build --release -p postmortem-sim --bin postmortem-sim`);
     const args = ['run', c.scenario, ...Object.entries(c.set).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
@@ -44,16 +50,16 @@ for (const c of CASES) {
 
     const { app, page } = await t.open('root');
     await app.open('#/');
-    await app.wasmReady('run_csv');
-    const wasm = await page.evaluate(([s, q, seed]) => window.wasmBindings.run_csv(s, q, seed),
+    await app.wasmReady('worker_csv');
+    const wasm = await page.evaluate(([s, q, seed]) => window.wasmBindings.worker_csv(s, q, seed),
       [c.scenario, query, c.seed]);
 
-    assert.equal(typeof wasm, 'string', `run_csv returned ${typeof wasm}`);
+    assert.equal(typeof wasm, 'string', `worker_csv returned ${typeof wasm}`);
     const rows = native.trim().split('\n');
     assert.ok(rows.length >= 3, `the CLI printed only ${rows.length} lines:\n${native.slice(0, 500)}`);
     assert.match(rows[0], /^time_s,/, `CSV header does not start with time_s: ${rows[0]}`);
     if (native !== wasm) {
-      assert.fail(`${cliPath} ${args.join(' ')}\ndiffers from run_csv: ${firstDifference(native, wasm)}`);
+      assert.fail(`${cliPath} ${args.join(' ')}\ndiffers from worker_csv: ${firstDifference(native, wasm)}`);
     }
   }, { skip: skipCli, timeoutMs: 180_000 });
 }

@@ -25,7 +25,6 @@ pub(crate) static CATALOG: &[Scenario] = &[
         summary: "An M/M/c queue served by a fixed pool of threads; its steady state is Erlang C.",
         params: MMC_PARAMS,
         presets: MMC_PRESETS,
-        build: build_mmc,
         validate: validate_mmc,
     },
     Scenario {
@@ -34,7 +33,6 @@ pub(crate) static CATALOG: &[Scenario] = &[
         summary: "Requests block on a slow dependency; the CLR pool adds threads at once up to MinWorker, then one per 500 ms gate tick, and hardly any while the CPU is at or above 80 %.",
         params: STAIRCASE_PARAMS,
         presets: STAIRCASE_PRESETS,
-        build: build_staircase,
         validate: validate_rows,
     },
     Scenario {
@@ -43,13 +41,28 @@ pub(crate) static CATALOG: &[Scenario] = &[
         summary: "Hosts behind a load balancer whose health probe queues behind user requests: a slowed host leaves rotation, drains, returns, and floods again.",
         params: PROBE_PARAMS,
         presets: PROBE_PRESETS,
-        build: build_probe,
         validate: validate_rows,
     },
     vsts::SCENARIO,
     sevenpace::SCENARIO,
     sevenpace::zoom::SCENARIO,
 ];
+
+/// How each scenario builds its run, by name. Kept apart from [`CATALOG`] so that a program that
+/// only reads the catalogue — parameters, ranges, presets, checks — does not link the simulation
+/// engine: the page reads the catalogue, and only its simulation worker runs scenarios.
+pub(crate) fn builder(name: &str) -> Option<fn(&Params, u64) -> Simulation> {
+    let build: fn(&Params, u64) -> Simulation = match name {
+        "mmc" => build_mmc,
+        "staircase" => build_staircase,
+        "probe" => build_probe,
+        n if n == vsts::SCENARIO.name => vsts::build,
+        n if n == sevenpace::SCENARIO.name => sevenpace::build,
+        n if n == sevenpace::zoom::SCENARIO.name => sevenpace::zoom::build,
+        _ => return None,
+    };
+    Some(build)
+}
 
 pub(crate) fn col(name: &str, label: &str, unit: &str) -> Column {
     Column { name: name.into(), label: label.into(), unit: unit.into() }

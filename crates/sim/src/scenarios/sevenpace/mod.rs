@@ -164,7 +164,6 @@ pub const SCENARIO: Scenario = Scenario {
     summary: "Nine rollout circles move time tracking to the server; every tab polls and API pollers refresh full histories, so load outgrows the user count. A ×4 scale-up and eight web apps help most users; extended Redis caching, released over the holidays, saturates Redis's single thread on 2 January and freezes the web app hosting a heavy poller.",
     params: PARAMS,
     presets: PRESETS,
-    build,
     validate,
 };
 
@@ -220,6 +219,6 @@ fn validate(p: &Params) -> Result<(), ParamError> {
     Ok(())
 }
 
-fn build(p: &Params, seed: u64) -> Simulation {
+pub(crate) fn build(p: &Params, seed: u64) -> Simulation {
     Simulation::SevenpaceMacro(Box::new(macro_model::MacroModel::new(&SevenpaceParams::from_params(p), seed)))
 }

@@ -132,7 +132,6 @@ pub const SCENARIO: Scenario = Scenario {
     summary: "Two hours of the first working day after the holidays on the per-request engine: Redis's single thread saturates under extended caching, synchronous calls time out after syncTimeout while their operations stay queued, and the web app hosting a heavy API poller runs out of threads.",
     params: &ZOOM_PARAMS,
     presets: super::PRESETS,
-    build,
     validate,
 };
 
@@ -152,7 +151,7 @@ fn validate(p: &Params) -> Result<(), ParamError> {
     Ok(())
 }
 
-fn build(p: &Params, seed: u64) -> Simulation {
+pub(crate) fn build(p: &Params, seed: u64) -> Simulation {
     Simulation::SevenpaceZoom(Box::new(driver(p, seed)))
 }
 

@@ -173,7 +173,6 @@ pub const SCENARIO: Scenario = Scenario {
     summary: "A SignalR reconnect storm at 10:10 on a scale unit weakened by crashing processes: thread-pool starvation, probes queued behind requests and a health agent holding one AT out keep 1–3 ATs in rotation until three zombies are recycled together at 12:13.",
     params: PARAMS,
     presets: PRESETS,
-    build,
     validate,
 };
 
@@ -247,7 +246,7 @@ fn scaled(x: f64, s: f64) -> u32 {
     (x * s).round().max(1.0) as u32
 }
 
-fn build(p: &Params, seed: u64) -> Simulation {
+pub(crate) fn build(p: &Params, seed: u64) -> Simulation {
     Simulation::Vsts(Box::new(driver(&VstsParams::from_params(p), seed)))
 }
 

@@ -1,0 +1,210 @@
+//! The timeline: play, pause, speed and a scrubber over a run's simulated time, labelled with the
+//! scenario's wall clock.
+//!
+//! ```text
+//!  [▶ Play]  ├──────────●───────────┼┈┈┈┈┈┈┈┤  10:42:30 UTC   speed [1 min/s ▾]
+//!                     cursor   computed so far   (the part not yet simulated is hatched)
+//! ```
+//!
+//! The cursor is the chapter's time (it is in the URL). Playing moves it by `speed` simulated
+//! seconds per real second on animation frames; it never passes what the run has computed (it waits
+//! there), and stops at the end. Space plays and pauses when the focus is not in a text field.
+
+use leptos::prelude::*;
+use postmortem_sim::series::Clock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Playback speeds: simulated seconds per real second, and their labels.
+pub const SPEEDS: [(f64, &str); 5] = [
+    (60.0, "1 min/s"),
+    (180.0, "3 min/s"),
+    (300.0, "5 min/s"),
+    (630.0, "whole incident in 20 s"),
+    (1260.0, "in 10 s"),
+];
+
+/// The clock text for simulated time `t_s`.
+pub fn clock_text(clock: Option<Clock>, t_s: f64) -> String {
+    match clock {
+        Some(c @ Clock::TimeOfDay { .. }) => format!("{} UTC", c.format(t_s)),
+        Some(c) => c.format(t_s),
+        None => format!("{} s", t_s.round()),
+    }
+}
+
+/// The timeline's state, owned by the chapter.
+#[derive(Clone, Copy)]
+pub struct TimelineState {
+    /// The cursor [simulated s].
+    pub cursor: RwSignal<f64>,
+    /// Whether it is playing.
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per real second.
+    pub speed: RwSignal<f64>,
+}
+
+impl TimelineState {
+    /// A paused timeline at `cursor`.
+    pub fn new(cursor: f64) -> TimelineState {
+        TimelineState {
+            cursor: RwSignal::new(cursor),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(SPEEDS[0].0),
+        }
+    }
+}
+
+/// Play/pause, speed and scrubber.
+#[component]
+pub fn Timeline(
+    /// Cursor, play state and speed.
+    state: TimelineState,
+    /// The run's time range [s].
+    #[prop(into)]
+    range: Signal<(f64, f64)>,
+    /// How far the run has been simulated [s].
+    #[prop(into)]
+    computed: Signal<f64>,
+    /// The scenario's wall clock.
+    #[prop(into)]
+    clock: Signal<Option<Clock>>,
+) -> impl IntoView {
+    let TimelineState { cursor, playing, speed } = state;
+    // One animation-frame loop per press of play; a loop ends when a newer one starts, when paused,
+    // or when the timeline is unmounted.
+    let generation = Arc::new(AtomicU64::new(0));
+    let g = generation.clone();
+    Effect::new(move |_| {
+        if playing.get() {
+            let (lo, hi) = range.get_untracked();
+            if cursor.get_untracked() >= hi - 1e-9 {
+                cursor.set(lo);
+            }
+            let mine = g.fetch_add(1, Ordering::Relaxed) + 1;
+            play_loop(g.clone(), mine, state, range, computed, None);
+        }
+    });
+    on_cleanup(move || generation.store(u64::MAX, Ordering::Relaxed));
+    let key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() != " " || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_field(&ev) {
+            return;
+        }
+        ev.prevent_default();
+        playing.update(|p| *p = !*p);
+    });
+    on_cleanup(move || key.remove());
+    let fraction = move |t: f64| {
+        let (lo, hi) = range.get();
+        if hi > lo {
+            ((t - lo) / (hi - lo)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    view! {
+        <div class="timeline-bar" data-testid="timeline" role="group" aria-label="Timeline">
+            <button
+                type="button"
+                class="button play"
+                data-testid="timeline-play"
+                aria-pressed=move || playing.get().to_string()
+                on:click=move |_| playing.update(|p| *p = !*p)
+            >
+                {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <div class="scrub">
+                <div
+                    class="scrub-computed"
+                    aria-hidden="true"
+                    style=move || format!("width:{:.2}%", 100.0 * fraction(computed.get()))
+                ></div>
+                <input
+                    type="range"
+                    data-testid="timeline-scrubber"
+                    aria-label="Time"
+                    aria-valuetext=move || clock_text(clock.get(), cursor.get())
+                    min=move || range.get().0
+                    max=move || range.get().1
+                    step="10"
+                    prop:value=move || cursor.get().to_string()
+                    on:input=move |ev| {
+                        if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                            playing.set(false);
+                            cursor.set(t);
+                        }
+                    }
+                />
+            </div>
+            <output class="clock" data-testid="timeline-clock" aria-live="off">
+                {move || clock_text(clock.get(), cursor.get())}
+            </output>
+            <label class="speed">
+                <span class="visually-hidden">"Speed"</span>
+                <select
+                    data-testid="timeline-speed"
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            speed.set(v);
+                        }
+                    }
+                >
+                    {SPEEDS
+                        .iter()
+                        .map(|(v, label)| {
+                            view! {
+                                <option value=v.to_string() selected=move || speed.get() == *v>
+                                    {*label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            {move || {
+                let (c, hi) = (computed.get(), range.get().1);
+                (c < hi && cursor.get() > c)
+                    .then(|| view! { <span class="computing" role="status">"Simulating…"</span> })
+            }}
+        </div>
+    }
+}
+
+fn play_loop(
+    generation: Arc<AtomicU64>,
+    mine: u64,
+    state: TimelineState,
+    range: Signal<(f64, f64)>,
+    computed: Signal<f64>,
+    last_ms: Option<f64>,
+) {
+    request_animation_frame(move || {
+        if generation.load(Ordering::Relaxed) != mine || state.playing.try_get_untracked() != Some(true) {
+            return;
+        }
+        let now = crate::user_timing::now_ms();
+        if let Some(last) = last_ms {
+            let dt = ((now - last) / 1000.0).clamp(0.0, 0.25);
+            let (_, hi) = range.get_untracked();
+            let limit = computed.get_untracked().min(hi);
+            let next = (state.cursor.get_untracked() + dt * state.speed.get_untracked()).min(limit);
+            state.cursor.set(next.max(state.cursor.get_untracked().min(limit)));
+            if next >= hi - 1e-9 {
+                state.playing.set(false);
+                return;
+            }
+        }
+        play_loop(generation, mine, state, range, computed, Some(now));
+    });
+}
+
+fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+        let tag = el.tag_name().to_ascii_lowercase();
+        tag == "textarea"
+            || tag == "select"
+            || (tag == "input" && el.get_attribute("type").as_deref() != Some("range"))
+            || tag == "button"
+    })
+}

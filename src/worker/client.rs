@@ -1,0 +1,403 @@
+//! The page's side: one simulation worker per page, and [`LiveRun`], a run in it that charts follow.
+//!
+//! ```text
+//!  use_live_run(scenario, query, seed) ──(next animation frame)──► Start{id} ──► worker
+//!        ▲                                                            │ header, rows…
+//!        └── LiveRun { series (appended), version += 1, status } ◄────┘
+//! ```
+//!
+//! The worker is started from a one-line blob script that loads `sim-worker.js` and its wasm by
+//! URLs resolved against `document.baseURI`, so the site works at a host's root and under any
+//! sub-path. Commands sent before it has said "ready" wait in a queue (a message posted before the
+//! worker listens would be lost). If the worker dies (a panic inside it), every run in flight
+//! reports the message, and the next run starts a fresh worker.
+
+use super::protocol::{decode_event, encode_cmd, kind, panic_text};
+use super::runs::{Cmd, Event, RunId};
+use leptos::prelude::*;
+use postmortem_sim::series::Series;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
+
+/// The worker's script, next to `index.html` (trunk builds it from the `sim-worker` binary).
+pub const WORKER_JS: &str = "sim-worker.js";
+/// The worker's wasm.
+pub const WORKER_WASM: &str = "sim-worker_bg.wasm";
+
+type Sink = Rc<dyn Fn(Event)>;
+
+struct Client {
+    worker: Worker,
+    ready: bool,
+    pending: Vec<JsValue>,
+    sinks: HashMap<RunId, Sink>,
+    dead: bool,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+    static NEXT_ID: std::cell::Cell<RunId> = const { std::cell::Cell::new(1) };
+}
+
+/// A fresh run id, unique in this page.
+pub fn next_id() -> RunId {
+    NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id.wrapping_add(1).max(1));
+        id
+    })
+}
+
+fn spawn_worker() -> Result<Worker, String> {
+    let base = document().base_uri().ok().flatten().unwrap_or_default();
+    let url = |file: &str| Url::new_with_base(file, &base).map(|u| u.href()).map_err(|e| format!("{e:?}"));
+    let (js, wasm) = (url(WORKER_JS)?, url(WORKER_WASM)?);
+    let script = format!("importScripts({js:?});wasm_bindgen({{module_or_path:{wasm:?}}});");
+    let props = BlobPropertyBag::new();
+    props.set_type("text/javascript");
+    let parts = js_sys::Array::of1(&JsValue::from_str(&script));
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &props).map_err(|e| format!("{e:?}"))?;
+    let blob_url = Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let worker = Worker::new(&blob_url).map_err(|e| format!("{e:?}"));
+    let _ = Url::revoke_object_url(&blob_url);
+    worker
+}
+
+fn connect() -> Result<Client, String> {
+    let worker = spawn_worker()?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
+        let data = e.data();
+        if kind(&data) == "panic" {
+            fail(&format!("the simulation worker stopped: {}", panic_text(&data)));
+            return;
+        }
+        let Some(ev) = decode_event(&data) else { return };
+        let sink = CLIENT.with_borrow_mut(|c| {
+            let c = c.as_mut()?;
+            match &ev {
+                Event::Ready => {
+                    c.ready = true;
+                    for msg in c.pending.drain(..) {
+                        let _ = c.worker.post_message(&msg);
+                    }
+                    None
+                }
+                Event::Header { id, .. } | Event::Rows { id, .. } | Event::Error { id, .. } => {
+                    c.sinks.get(id).cloned()
+                }
+            }
+        });
+        // Called outside the borrow: a sink may send commands.
+        if let Some(sink) = sink {
+            sink(ev);
+        }
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
+        fail(&format!("the simulation worker could not run: {}", e.message()));
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Client {
+        worker,
+        ready: false,
+        pending: Vec::new(),
+        sinks: HashMap::new(),
+        dead: false,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+/// Every run in flight hears `message`; the next command starts a new worker.
+fn fail(message: &str) {
+    let sinks: Vec<(RunId, Sink)> = CLIENT.with_borrow_mut(|c| {
+        let Some(c) = c.as_mut() else { return Vec::new() };
+        c.dead = true;
+        c.worker.terminate();
+        c.sinks.drain().collect()
+    });
+    for (id, sink) in sinks {
+        sink(Event::Error { id, message: message.to_string() });
+    }
+}
+
+/// Sends `cmd` to the worker (starting it if needed), routing run `id`'s events to `sink` when given.
+/// On failure to start a worker the sink hears an error.
+pub fn send(cmd: Cmd, sink: Option<(RunId, Sink)>) {
+    let result = CLIENT.with_borrow_mut(|slot| {
+        if slot.as_ref().is_none_or(|c| c.dead) {
+            *slot = Some(connect()?);
+        }
+        let c = slot.as_mut().expect("just connected");
+        if let Some((id, s)) = &sink {
+            c.sinks.insert(*id, s.clone());
+        }
+        if let Cmd::Stop { id } = &cmd {
+            c.sinks.remove(id);
+        }
+        let msg = encode_cmd(&cmd);
+        if c.ready {
+            let _ = c.worker.post_message(&msg);
+        } else {
+            c.pending.push(msg);
+        }
+        Ok::<(), String>(())
+    });
+    if let (Err(message), Some((id, s))) = (result, sink) {
+        s(Event::Error { id, message: format!("the simulation worker could not start: {message}") });
+    }
+}
+
+/// Where a live run is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveStatus {
+    /// Simulated time at the start [s].
+    pub start_s: f64,
+    /// Simulated time reached [s].
+    pub now_s: f64,
+    /// Simulated time at which the run ends [s].
+    pub end_s: f64,
+    /// Whether the run has ended.
+    pub done: bool,
+    /// Whether the worker has paused it.
+    pub paused: bool,
+    /// Page time when the run was asked for [ms].
+    pub asked_ms: f64,
+    /// Page time of the first samples [ms], once they came.
+    pub first_ms: Option<f64>,
+    /// Page time at which the run ended [ms].
+    pub done_ms: Option<f64>,
+    /// Why the run could not start or stopped.
+    pub error: Option<String>,
+}
+
+impl LiveStatus {
+    /// Progress from 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        if self.done {
+            1.0
+        } else if self.end_s > self.start_s {
+            ((self.now_s - self.start_s) / (self.end_s - self.start_s)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A run in the worker: its samples so far and its status, both reactive.
+#[derive(Clone, Copy)]
+pub struct LiveRun {
+    id: StoredValue<RunId>,
+    series: StoredValue<Series, LocalStorage>,
+    version: RwSignal<u64>,
+    status: RwSignal<LiveStatus>,
+    restarts: RwSignal<u32>,
+}
+
+impl LiveRun {
+    /// The run's status (reactive).
+    pub fn status(&self) -> LiveStatus {
+        self.status.get()
+    }
+
+    /// The status signal, for components that only read it.
+    pub fn status_signal(&self) -> Signal<LiveStatus> {
+        self.status.into()
+    }
+
+    /// Bumped whenever samples arrive (reactive).
+    pub fn version(&self) -> u64 {
+        self.version.get()
+    }
+
+    /// Calls `f` with the samples so far; reactive.
+    pub fn with_series<R>(&self, f: impl FnOnce(&Series) -> R) -> R {
+        self.version.track();
+        self.series.with_value(f)
+    }
+
+    /// A finished run holding `series`, with no worker behind it (tests, and charts of a run made
+    /// elsewhere).
+    pub fn from_series(series: Series) -> LiveRun {
+        let (start_s, now_s) =
+            (series.time().first().copied().unwrap_or(0.0), series.time().last().copied().unwrap_or(0.0));
+        LiveRun {
+            id: StoredValue::new(0),
+            series: StoredValue::new_local(series),
+            version: RwSignal::new(1),
+            status: RwSignal::new(LiveStatus {
+                start_s,
+                now_s,
+                end_s: now_s,
+                done: true,
+                ..LiveStatus::default()
+            }),
+            restarts: RwSignal::new(0),
+        }
+    }
+
+    /// Replaces the samples (for a run with no worker behind it).
+    pub fn set_series(&self, series: Series) {
+        self.series.set_value(series);
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Runs again from the start with the same parameters and seed.
+    pub fn restart(&self) {
+        self.restarts.update(|r| *r += 1);
+    }
+
+    /// Pauses the run in the worker.
+    pub fn pause(&self) {
+        send(Cmd::Pause { id: self.id.get_value() }, None);
+    }
+
+    /// Resumes it.
+    pub fn resume(&self) {
+        send(Cmd::Resume { id: self.id.get_value() }, None);
+    }
+
+    /// Runs it ahead to `t_s`, then pauses it.
+    pub fn seek(&self, t_s: f64) {
+        send(Cmd::Seek { id: self.id.get_value(), t_s }, None);
+    }
+}
+
+/// A run of `scenario` in the worker that restarts, from the beginning, whenever `query` (the
+/// changed parameters as `name=value&…`) or `seed` change; several changes within one animation
+/// frame (a slider drag) start one run. Stopped when the owner is disposed.
+pub fn use_live_run(scenario: &'static str, query: Signal<String>, seed: Signal<u64>) -> LiveRun {
+    let run = LiveRun {
+        id: StoredValue::new(0),
+        series: StoredValue::new_local(Series::default()),
+        version: RwSignal::new(0),
+        status: RwSignal::new(LiveStatus::default()),
+        restarts: RwSignal::new(0),
+    };
+    let generation = Rc::new(std::cell::Cell::new(0u64));
+    let alive = Arc::new(AtomicBool::new(true));
+    let (g, a) = (generation.clone(), alive.clone());
+    Effect::new(move |_| {
+        let (q, s) = (query.get(), seed.get());
+        run.restarts.track();
+        let mine = g.get() + 1;
+        g.set(mine);
+        let (g, a) = (g.clone(), a.clone());
+        request_animation_frame(move || {
+            if a.load(Ordering::Relaxed) && g.get() == mine {
+                start(run, scenario, q, s);
+            }
+        });
+    });
+    on_cleanup(move || {
+        alive.store(false, Ordering::Relaxed);
+        let id = run.id.try_get_value().unwrap_or(0);
+        if id != 0 {
+            send(Cmd::Stop { id }, None);
+        }
+    });
+    run
+}
+
+fn start(run: LiveRun, scenario: &'static str, query: String, seed: u64) {
+    let old = run.id.get_value();
+    if old != 0 {
+        send(Cmd::Stop { id: old }, None);
+    }
+    let id = next_id();
+    run.id.set_value(id);
+    run.series.set_value(Series::default());
+    let asked_ms = crate::user_timing::now_ms();
+    run.status.set(LiveStatus { asked_ms, ..LiveStatus::default() });
+    run.version.update(|v| *v += 1);
+    let sink: Sink = Rc::new(move |ev: Event| {
+        if run.id.try_get_value() != Some(id) {
+            return;
+        }
+        apply(run, ev);
+    });
+    send(Cmd::Start { id, scenario: scenario.into(), query, seed, paused: false }, Some((id, sink)));
+}
+
+fn apply(run: LiveRun, ev: Event) {
+    match ev {
+        Event::Header { columns, clock, start_s, end_s, .. } => {
+            let data = vec![Vec::new(); columns.len()];
+            run.series.set_value(Series { columns, data, clock });
+            run.status.update(|s| {
+                s.start_s = start_s;
+                s.now_s = start_s;
+                s.end_s = end_s;
+            });
+        }
+        Event::Rows { first, ncols, data, now_s, done, paused, .. } => {
+            let n = data.len() / ncols;
+            run.series.update_value(|s| {
+                if s.len() != first || s.data.len() != ncols {
+                    return;
+                }
+                for (c, col) in s.data.iter_mut().enumerate() {
+                    col.extend_from_slice(&data[c * n..(c + 1) * n]);
+                }
+            });
+            let now = crate::user_timing::now_ms();
+            run.status.update(|s| {
+                s.now_s = now_s;
+                s.paused = paused;
+                if n > 0 && s.first_ms.is_none() {
+                    s.first_ms = Some(now);
+                }
+                if done && !s.done {
+                    s.done = true;
+                    s.done_ms = Some(now);
+                }
+            });
+            run.version.update(|v| *v += 1);
+        }
+        Event::Error { message, .. } => run.status.update(|s| s.error = Some(message)),
+        Event::Ready => {}
+    }
+}
+
+/// Runs `scenario` in the worker to its end and resolves with its CSV (rejects with the error
+/// message). For the end-to-end suite, which compares it with the CLI's, byte for byte.
+pub fn csv_in_worker(scenario: String, query: String, seed: u64) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let id = next_id();
+        let series = Rc::new(RefCell::new(Series::default()));
+        let sink: Sink = Rc::new(move |ev: Event| match ev {
+            Event::Header { columns, clock, .. } => {
+                let data = vec![Vec::new(); columns.len()];
+                *series.borrow_mut() = Series { columns, data, clock };
+            }
+            Event::Rows { ncols, data, done, .. } => {
+                let n = data.len() / ncols;
+                let mut s = series.borrow_mut();
+                for (c, col) in s.data.iter_mut().enumerate() {
+                    col.extend_from_slice(&data[c * n..(c + 1) * n]);
+                }
+                if done {
+                    let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&s.to_csv()));
+                    drop(s);
+                    send(Cmd::Stop { id }, None);
+                }
+            }
+            Event::Error { message, .. } => {
+                let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&message));
+            }
+            Event::Ready => {}
+        });
+        send(
+            Cmd::Start { id, scenario: scenario.clone(), query: query.clone(), seed, paused: false },
+            Some((id, sink)),
+        );
+    })
+}
