@@ -167,7 +167,8 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
     });
     let run = use_live_run(story.scenario, changed.into(), seed.into());
     let status = run.status_signal();
-    let clock = Memo::new(move |_| run.with_series(|s| s.clock));
+    // The chapter's clock is known before the run's first samples arrive.
+    let clock = Signal::stored(Some(Clock::TimeOfDay { origin_s: story.origin_s }));
     let range = Signal::derive(move || (0.0, story.end_s));
     let computed = Signal::derive(move || {
         let s = status.get();

@@ -21,7 +21,13 @@ for (const r of ROUTES) {
         const { app, page } = await t.open('root', { viewport, isMobile, hasTouch, colorScheme });
         await app.open(r.hash);
         await app.byTestId(r.testId).waitFor({ state: 'visible' });
+        // A live chapter is photographed once its run has finished and its charts are still.
+        const status = app.byTestId('run-status');
+        if (await status.count()) {
+          await page.locator('[data-testid="run-status"][data-done="true"]').waitFor({ state: 'attached', timeout: 90_000 });
+        }
         for (const chart of await app.charts()) await chart.waitForDraws(1);
+        for (const chart of await app.charts()) await chart.waitForQuiet(400);
         await page.waitForTimeout(300);
         const scheme = await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
         assert.equal(scheme, colorScheme, 'the emulated colour scheme did not apply');
