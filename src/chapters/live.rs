@@ -330,6 +330,7 @@ fn RunStatus(run: LiveRun, #[prop(into)] clock: Signal<Option<Clock>>) -> impl I
             data-testid="run-status"
             data-done=move || status.with(|s| s.done.to_string())
             data-run-ms=move || status.with(|s| s.done_ms.map(|d| format!("{:.0}", d - s.asked_ms)).unwrap_or_default())
+            data-first-ms=move || status.with(|s| s.first_ms.map(|d| format!("{:.0}", d - s.asked_ms)).unwrap_or_default())
         >
             <progress max="1" value=move || status.with(LiveStatus::fraction) aria-label="Simulation progress"></progress>
             <span class="run-text">{text}</span>
