@@ -45,6 +45,16 @@ pub struct LiveStep {
     pub knobs: &'static [&'static str],
     /// One line: what to try with the knobs.
     pub try_this: &'static str,
+    /// A button that sets parameters from the timeline's time, e.g. "Force a crash now".
+    pub action: Option<StepAction>,
+}
+
+/// A one-click change at the timeline's time.
+pub struct StepAction {
+    /// The button's text.
+    pub label: &'static str,
+    /// The changes, as `name=value` texts, for the cursor at simulated time `t_s`.
+    pub changes: fn(t_s: f64) -> Vec<(&'static str, String)>,
 }
 
 /// A live incident chapter, as data.
@@ -238,11 +248,30 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
     let knobs = move || {
         let s = &story.steps[step.get() - 1];
         let specs: Vec<_> = s.knobs.iter().filter_map(|name| sc.param(name)).collect();
-        (!specs.is_empty()).then(|| {
+        let action = s.action.as_ref().map(|a| {
+            let apply = move |_| {
+                let mut next = params.get_untracked();
+                let t = timeline.cursor.get_untracked();
+                for (name, value) in (a.changes)(t) {
+                    match sc.set_str(&mut next, name, &value) {
+                        Ok(()) => errors.update(|e| e.retain(|x| x.name != name)),
+                        Err(err) => errors.update(|e| e.push(err)),
+                    }
+                }
+                params.set(next);
+            };
+            view! {
+                <button type="button" class="button primary small" data-testid="step-action" on:click=apply>
+                    {a.label}
+                </button>
+            }
+        });
+        (!specs.is_empty() || action.is_some()).then(|| {
             view! {
                 <section class="step-knobs" aria-labelledby="step-knobs-title" data-testid="step-knobs">
                     <h3 id="step-knobs-title" class="group-label">"At this step"</h3>
                     <p class="muted small">{s.try_this}</p>
+                    {action}
                     <div class="param-list">
                         {specs
                             .into_iter()
@@ -271,7 +300,15 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                 <section class="narrative" aria-labelledby="step-title" hidden=embed>
                     {narrative}
                 </section>
-                <section class="figures" aria-label="Charts">{figures}</section>
+                <section class="figures" aria-label="Charts">
+                    {figures}
+                    <p class="provenance-note">
+                        "Every line is simulated in your browser from the parameters on the right. The postmortem gives the \
+                         shape of the system (7 ATs, 2 processes each, MinWorker 192, the 500 ms gate, the probes); rates, \
+                         costs and thresholds marked illustrative are ours, so read the charts for their shape, not their \
+                         exact numbers."
+                    </p>
+                </section>
                 <aside class="panel drawer" class:open=move || drawer.get() aria-label="Parameters">
                     <button
                         type="button"

@@ -3,7 +3,7 @@
 
 use super::incident::quote as q;
 use super::landing::{VSTS_SOURCE, VSTS_URL};
-use super::live::{live_chapter, LiveStep, LiveStory};
+use super::live::{live_chapter, LiveStep, LiveStory, StepAction};
 use crate::charts::{Axis, ChartDef, ChartSpec, ColorRole, Frame};
 use crate::components::ParamGroup;
 use crate::routes::{Page, Query};
@@ -383,6 +383,11 @@ fn health(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
     f.frame(spec)
 }
 
+/// Step 9's button: crash `force_crash_n` processes at the cursor (whole minutes after 09:30).
+fn crash_now(t_s: f64) -> Vec<(&'static str, String)> {
+    vec![("force_crash_min", format!("{}", (t_s / 60.0).round().clamp(0.0, 210.0)))]
+}
+
 // ---------------------------------------------------------------- the steps
 
 static STEPS: &[LiveStep] = &[
@@ -406,6 +411,7 @@ static STEPS: &[LiveStep] = &[
         ],
         charts: &["rotation", "cpu", "requests"],
         knobs: &["n_at", "arrival_rate", "crash_rate_per_h"],
+        action: None,
         try_this: "Set the crash rate to 0 to see the scale unit as it was before 2 February: seven ATs, steady, with room to spare.",
     },
     LiveStep {
@@ -430,6 +436,7 @@ static STEPS: &[LiveStep] = &[
         ],
         charts: &["crashes", "rotation", "threads"],
         knobs: &["crash_rate_per_h", "telemetry_fixed", "warm_s"],
+        action: None,
         try_this: "Compare the true crashes with what the telemetry reported; switch the telemetry fix on.",
     },
     LiveStep {
@@ -449,6 +456,7 @@ static STEPS: &[LiveStep] = &[
         )],
         charts: &["rotation", "cpu", "health"],
         knobs: &["ha_enabled", "ha_min_visible", "min_worker"],
+        action: None,
         try_this: "Switch the health agent off, or guard it so it never leaves fewer than 6 ATs visible.",
     },
     LiveStep {
@@ -478,6 +486,7 @@ static STEPS: &[LiveStep] = &[
         ],
         charts: &["reconnects", "rotation", "cpu", "breaker"],
         knobs: &["jitter_s", "message_buffer", "drop_fraction", "signalr_clients"],
+        action: None,
         try_this: "Spread the reconnects with 30 s of jitter, or shrink the message buffer to 250, and watch the storm.",
     },
     LiveStep {
@@ -497,6 +506,7 @@ static STEPS: &[LiveStep] = &[
         )],
         charts: &["rotation", "threads", "cpu", "impacted"],
         knobs: &["max_executing", "probe_bypass", "queue_limit"],
+        action: None,
         try_this: "Let the probe bypass the request queue, or cap executing requests below MinWorker.",
     },
     LiveStep {
@@ -534,6 +544,7 @@ static STEPS: &[LiveStep] = &[
         ],
         charts: &["rotation", "threads", "requests", "drilldown", "redis", "health"],
         knobs: &["min_worker", "net6", "auto_add", "thrash_recycle"],
+        action: None,
         try_this: "Raise MinWorker, switch on the .NET 6 thread pool, or let the system add ATs by itself.",
     },
     LiveStep {
@@ -551,6 +562,7 @@ static STEPS: &[LiveStep] = &[
         )],
         charts: &["rotation", "health", "requests"],
         knobs: &["recycle_at6_min", "recycle_at0_min", "recycle_at4_min"],
+        action: None,
         try_this: "Space the three recycles 10 minutes apart (minutes after 09:30) and see whether the scale unit still recovers.",
     },
     LiveStep {
@@ -568,6 +580,7 @@ static STEPS: &[LiveStep] = &[
         )],
         charts: &["rotation", "requests", "cpu"],
         knobs: &[],
+        action: None,
         try_this: "",
     },
     LiveStep {
@@ -584,7 +597,8 @@ static STEPS: &[LiveStep] = &[
         )],
         charts: &["rotation", "crashes", "threads"],
         knobs: &["force_crash_min", "force_crash_n"],
-        try_this: "Force two processes to crash at 12:30 (minute 180 after 09:30) and see whether the tailspin restarts.",
+        try_this: "Move the timeline to a moment in the tail and force two processes to crash there: does the tailspin restart?",
+        action: Some(StepAction { label: "Force a crash at the timeline's time", changes: crash_now }),
     },
     LiveStep {
         title: "The fixes",
@@ -604,6 +618,7 @@ static STEPS: &[LiveStep] = &[
         )],
         charts: &["rotation", "impacted", "threads"],
         knobs: &["crash_rate_per_h", "jitter_s", "max_executing", "probe_bypass"],
+        action: None,
         try_this: "Try each fix on its own with the presets, or all of them together.",
     },
 ];
@@ -643,6 +658,17 @@ mod tests {
         // Every parameter is in exactly one group.
         for p in sc.params {
             assert_eq!(VSTS.groups.iter().filter(|g| g.names.contains(&p.name)).count(), 1, "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn the_crash_button_sets_a_valid_time_from_the_cursor() {
+        let sc = find(VSTS.scenario).unwrap();
+        let mut p = sc.defaults();
+        for (t, want) in [(at(12, 30), "180"), (at(12, 30) + 29.0, "180"), (0.0, "0"), (VSTS.end_s, "210")] {
+            let changes = crash_now(t);
+            assert_eq!(changes, vec![("force_crash_min", want.to_string())]);
+            sc.set_str(&mut p, changes[0].0, &changes[0].1).unwrap();
         }
     }
 

@@ -148,3 +148,13 @@ test('VSTS: bad URL values (min_worker=banana, seed=-3, t=25:00) are named with 
   assert.equal(p.min_worker, undefined, 'the bad value is not written back');
   assert.equal(p.seed, '1', 'the default seed replaces the bad one');
 });
+
+test('VSTS step 9: "force a crash" at the timeline\'s time sets force_crash_min and reruns', async (t) => {
+  const { app, page } = await openVsts(t, 'scale=0.05&step=9');
+  await runDone(page);
+  await scrub(app, 10_800); // 12:30 UTC, 180 minutes after 09:30
+  await app.byTestId('step-action').click();
+  await app.waitForHash((p) => p.force_crash_min === '180', 'force_crash_min=180');
+  await runDone(page);
+  await app.chart('rotation').waitForDraws(1);
+});
