@@ -12,7 +12,8 @@
 //! The canvas's backing store is `CSS size × devicePixelRatio`, drawn in device pixels with every
 //! length scaled by the ratio (see [`super::canvas::HiDpiCanvas`] for why not CSS pixels). It
 //! redraws when the spec, the size, the pixel ratio or the [`ThemeEpoch`] (colour scheme, type size)
-//! changes — at most once per animation frame, with lines thinned to two points per pixel column
+//! changes — at most once per animation frame, and all charts together spend at most about
+//! [`DRAW_BUDGET_MS`] per frame (the rest wait a frame), with lines thinned to two points per pixel column
 //! ([`ChartSpec::thinned_to`]) and the theme read from CSS once per epoch. `data-draws` counts completed draws and `data-points` holds
 //! the points of the last one, for tests and for performance measurements.
 
@@ -24,6 +25,39 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_use::{use_device_pixel_ratio, use_element_size, UseElementSizeReturn};
 use plotters::prelude::IntoDrawingArea;
+
+/// Main-thread time the charts may spend drawing in one animation frame [ms]; charts still waiting
+/// draw in the next frame. A page of many charts then never makes one long task.
+pub const DRAW_BUDGET_MS: f64 = 10.0;
+
+thread_local! {
+    static DRAW_QUEUE: std::cell::RefCell<std::collections::VecDeque<Box<dyn FnOnce()>>> =
+        std::cell::RefCell::new(std::collections::VecDeque::new());
+    static DRAW_FRAME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Queues a chart's draw for the next animation frame (each chart queues at most one at a time).
+fn schedule_draw(f: Box<dyn FnOnce()>) {
+    DRAW_QUEUE.with_borrow_mut(|q| q.push_back(f));
+    if !DRAW_FRAME.replace(true) {
+        request_animation_frame(draw_frame);
+    }
+}
+
+/// Draws queued charts, oldest first, until [`DRAW_BUDGET_MS`] is used (at least one chart).
+fn draw_frame() {
+    DRAW_FRAME.set(false);
+    let t0 = crate::user_timing::now_ms();
+    while let Some(f) = DRAW_QUEUE.with_borrow_mut(|q| q.pop_front()) {
+        f();
+        if crate::user_timing::now_ms() - t0 >= DRAW_BUDGET_MS {
+            break;
+        }
+    }
+    if DRAW_QUEUE.with_borrow(|q| !q.is_empty()) && !DRAW_FRAME.replace(true) {
+        request_animation_frame(draw_frame);
+    }
+}
 
 /// Bumped whenever the page's look changes (the colour scheme, the large-type switch), so every
 /// chart re-reads the theme from CSS and redraws. Provide it as context; charts work without it.
@@ -54,6 +88,7 @@ pub fn Chart(
     let draws = RwSignal::new(0u32);
     let points = RwSignal::new(0usize);
     let log_id = id.clone();
+    let measure = format!("chart:{id}");
     // The theme is read from CSS once per theme change, not per draw.
     let theme_cache = StoredValue::new_local(None::<(u32, Theme)>);
     // Changes mark the chart dirty; one animation frame draws the latest state, however many
@@ -79,12 +114,14 @@ pub fn Chart(
         let mut theme = theme.expect("just read");
         theme.scale = ratio;
         let Some(backend) = HiDpiCanvas::prepare(&canvas, w, h, ratio) else { return };
+        let span = crate::user_timing::start(&measure);
         let result = spec.with_untracked(|spec| {
             // At most two points per CSS pixel column: more cannot be seen, and min/max per
             // column keeps the spikes.
             let thinned = spec.thinned_to(2 * w.ceil() as usize);
             draw_chart(backend.into_drawing_area(), thinned.as_ref().unwrap_or(spec), &theme)
         });
+        span.end();
         match result {
             Ok(n) => {
                 points.set(n);
@@ -105,12 +142,12 @@ pub fn Chart(
         if !pending.get_value() {
             pending.set_value(true);
             let draw = draw.clone();
-            request_animation_frame(move || {
-                // The chart may be gone by the next frame.
+            schedule_draw(Box::new(move || {
+                // The chart may be gone by the time its turn comes.
                 if pending.try_get_value() == Some(true) {
                     draw();
                 }
-            });
+            }));
         }
     });
     let summary = move || spec.with(ChartSpec::summary);
