@@ -115,13 +115,23 @@ fn narrative(incident: &'static Incident, s: &'static StoryStep) -> impl IntoVie
     view! {
         <p class="when">{s.when}</p>
         {s.paragraphs.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
-        {s
-            .quotes
+        {quotes(incident.source, incident.source_url, s.quotes)}
+    }
+}
+
+/// Quotes from a postmortem, each attributed, and the citation of the source.
+pub fn quotes(
+    source: &'static str,
+    source_url: Option<&'static str>,
+    list: &'static [Quote],
+) -> impl IntoView {
+    view! {
+        {list
             .iter()
             .map(|q| {
                 view! {
                     <figure class="quote">
-                        <blockquote cite=incident.source_url>
+                        <blockquote cite=source_url>
                             <p>{format!("“{}”", q.text)}</p>
                         </blockquote>
                         <figcaption>{format!("— the postmortem, {}", q.context)}</figcaption>
@@ -131,9 +141,9 @@ fn narrative(incident: &'static Incident, s: &'static StoryStep) -> impl IntoVie
             .collect_view()}
         <p class="cite small">
             "Quotes from "
-            {match incident.source_url {
-                Some(url) => view! { <a href=url rel="noopener noreferrer">{incident.source}</a> }.into_any(),
-                None => view! { <span>{incident.source}</span> }.into_any(),
+            {match source_url {
+                Some(url) => view! { <a href=url rel="noopener noreferrer">{source}</a> }.into_any(),
+                None => view! { <span>{source}</span> }.into_any(),
             }}
             "."
         </p>

@@ -15,7 +15,7 @@
 //! cursor to the end of its window; playing moves the cursor forward and, when it leaves a step's
 //! window, moves on to the next step.
 
-use super::incident::Quote;
+use super::incident::{quotes, Quote};
 use crate::charts::{ChartDef, ChartGrid, Frame};
 use crate::components::timeline::clock_text;
 use crate::components::{ParamGroup, ParamPanel, ParamRow, StepNav, Timeline, TimelineState};
@@ -220,7 +220,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             <h2 id="step-title" data-testid="step-title" tabindex="-1">{s.title}</h2>
             <p class="when">{s.when}</p>
             {s.paragraphs.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
-            {quotes(story, s.quotes)}
+            {quotes(story.source, story.source_url, s.quotes)}
             {next}
         }
     };
@@ -328,32 +328,6 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         </article>
     }
     .into_any()
-}
-
-fn quotes(story: &'static LiveStory, list: &'static [Quote]) -> impl IntoView {
-    view! {
-        {list
-            .iter()
-            .map(|q| {
-                view! {
-                    <figure class="quote">
-                        <blockquote cite=story.source_url>
-                            <p>{format!("“{}”", q.text)}</p>
-                        </blockquote>
-                        <figcaption>{format!("— the postmortem, {}", q.context)}</figcaption>
-                    </figure>
-                }
-            })
-            .collect_view()}
-        <p class="cite small">
-            "Quotes from "
-            {match story.source_url {
-                Some(url) => view! { <a href=url rel="noopener noreferrer">{story.source}</a> }.into_any(),
-                None => view! { <span>{story.source}</span> }.into_any(),
-            }}
-            "."
-        </p>
-    }
 }
 
 /// How far the run is, how long it took, and why it failed if it did.

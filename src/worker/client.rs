@@ -327,11 +327,31 @@ fn start(run: LiveRun, scenario: &'static str, query: String, seed: u64) {
     send(Cmd::Start { id, scenario: scenario.into(), query, seed, paused: false }, Some((id, sink)));
 }
 
+/// A series with a header's columns and no rows.
+fn empty_series(
+    columns: &[postmortem_sim::series::Column],
+    clock: Option<postmortem_sim::series::Clock>,
+) -> Series {
+    Series { columns: columns.to_vec(), data: vec![Vec::new(); columns.len()], clock }
+}
+
+/// Appends rows `first..` (column-major in `data`) to `series`; refuses rows that do not follow on
+/// (a stale message from a run that was replaced). Returns the number of rows appended.
+fn append_rows(series: &mut Series, first: usize, ncols: usize, data: &[f64]) -> usize {
+    let n = data.len() / ncols;
+    if series.len() != first || series.data.len() != ncols {
+        return 0;
+    }
+    for (c, col) in series.data.iter_mut().enumerate() {
+        col.extend_from_slice(&data[c * n..(c + 1) * n]);
+    }
+    n
+}
+
 fn apply(run: LiveRun, ev: Event) {
     match ev {
         Event::Header { columns, clock, start_s, end_s, .. } => {
-            let data = vec![Vec::new(); columns.len()];
-            run.series.set_value(Series { columns, data, clock });
+            run.series.set_value(empty_series(&columns, clock));
             run.status.update(|s| {
                 s.start_s = start_s;
                 s.now_s = start_s;
@@ -339,15 +359,7 @@ fn apply(run: LiveRun, ev: Event) {
             });
         }
         Event::Rows { first, ncols, data, now_s, done, paused, .. } => {
-            let n = data.len() / ncols;
-            run.series.update_value(|s| {
-                if s.len() != first || s.data.len() != ncols {
-                    return;
-                }
-                for (c, col) in s.data.iter_mut().enumerate() {
-                    col.extend_from_slice(&data[c * n..(c + 1) * n]);
-                }
-            });
+            let n = run.series.try_update_value(|s| append_rows(s, first, ncols, &data)).unwrap_or(0);
             let now = crate::user_timing::now_ms();
             run.status.update(|s| {
                 s.now_s = now_s;
@@ -374,16 +386,10 @@ pub fn csv_in_worker(scenario: String, query: String, seed: u64) -> js_sys::Prom
         let id = next_id();
         let series = Rc::new(RefCell::new(Series::default()));
         let sink: Sink = Rc::new(move |ev: Event| match ev {
-            Event::Header { columns, clock, .. } => {
-                let data = vec![Vec::new(); columns.len()];
-                *series.borrow_mut() = Series { columns, data, clock };
-            }
-            Event::Rows { ncols, data, done, .. } => {
-                let n = data.len() / ncols;
+            Event::Header { columns, clock, .. } => *series.borrow_mut() = empty_series(&columns, clock),
+            Event::Rows { first, ncols, data, done, .. } => {
                 let mut s = series.borrow_mut();
-                for (c, col) in s.data.iter_mut().enumerate() {
-                    col.extend_from_slice(&data[c * n..(c + 1) * n]);
-                }
+                append_rows(&mut s, first, ncols, &data);
                 if done {
                     let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&s.to_csv()));
                     drop(s);
