@@ -18,7 +18,7 @@
 use super::incident::{quotes, Quote};
 use crate::charts::{ChartDef, ChartGrid, Frame};
 use crate::components::timeline::clock_text;
-use crate::components::{ParamGroup, ParamPanel, ParamRow, StepNav, Timeline, TimelineState};
+use crate::components::{ParamGroup, ParamPanel, ParamRow, Presets, StepNav, Timeline, TimelineState};
 use crate::routes::{Page, Query};
 use crate::url_state::{read_story, story_query, write_hash};
 use crate::worker::client::{use_live_run, LiveRun, LiveStatus};
@@ -301,6 +301,9 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     {narrative}
                 </section>
                 <section class="figures" aria-label="Charts">
+                    <div class="preset-bar" data-testid="preset-bar">
+                        <Presets scenario=sc params=params errors=errors />
+                    </div>
                     {figures}
                     <p class="provenance-note">
                         "Every line is simulated in your browser from the parameters on the right. The postmortem gives the \
@@ -321,7 +324,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     </button>
                     <div class="drawer-body">
                         {knobs}
-                        <ParamPanel scenario=sc params=params seed=seed errors=errors groups=story.groups />
+                        <ParamPanel scenario=sc params=params seed=seed errors=errors groups=story.groups presets_elsewhere=true />
                     </div>
                 </aside>
             </div>

@@ -7,6 +7,6 @@ pub mod step_nav;
 pub mod timeline;
 
 pub use chapter_layout::{ChapterLayout, StepView};
-pub use param_panel::{ParamErrors, ParamGroup, ParamPanel, ParamRow};
+pub use param_panel::{ParamErrors, ParamGroup, ParamPanel, ParamRow, Presets};
 pub use step_nav::StepNav;
 pub use timeline::{Timeline, TimelineState};

@@ -37,6 +37,47 @@ pub fn ParamPanel(
     /// no group come last under "Other".
     #[prop(optional)]
     groups: &'static [ParamGroup],
+    /// The page shows the presets elsewhere (a live chapter shows them above its charts).
+    #[prop(optional)]
+    presets_elsewhere: bool,
+) -> impl IntoView {
+    view! {
+        <div class="param-panel">
+            <div class="panel-head">
+                <h2 class="panel-title">"Parameters"</h2>
+                <p class="panel-sub">{scenario.title.replace(" %", "\u{a0}%")}</p>
+            </div>
+            <ParamErrors errors=errors />
+            {(!presets_elsewhere).then(|| view! { <Presets scenario=scenario params=params errors=errors /> })}
+            {param_list(scenario, params, errors, groups)}
+            <div class="panel-foot">
+                <SeedInput seed=seed errors=errors />
+                <button
+                    type="button"
+                    class="button subtle"
+                    data-testid="params-reset"
+                    on:click=move |_| {
+                        params.set(scenario.defaults());
+                        errors.update(|e| e.retain(|x| x.name == "seed"));
+                    }
+                >
+                    "Reset to defaults"
+                </button>
+            </div>
+            <p class="provenance-note">{PROVENANCE_NOTE}</p>
+        </div>
+    }
+}
+
+/// The scenario's presets as buttons, the pressed one marked, and what the current values are.
+#[component]
+pub fn Presets(
+    /// The scenario whose presets these are.
+    scenario: &'static Scenario,
+    /// The values (always valid).
+    params: RwSignal<Params>,
+    /// Messages for rejected values; a preset clears those about parameters.
+    errors: RwSignal<Vec<ParamError>>,
 ) -> impl IntoView {
     let specs = scenario.params;
     let presets = scenario.presets.iter().map(|preset| {
@@ -67,53 +108,27 @@ pub fn ParamPanel(
             })
         })
     };
-    view! {
-        <div class="param-panel">
-            <div class="panel-head">
-                <h2 class="panel-title">"Parameters"</h2>
-                <p class="panel-sub">{scenario.title.replace(" %", "\u{a0}%")}</p>
+    (!scenario.presets.is_empty()).then(|| {
+        view! {
+            <div class="presets" role="group" aria-label="Presets">
+                <p class="group-label">"What if…"</p>
+                <div class="chips">{presets.collect_view()}</div>
+                <p class="preset-desc" aria-live="polite">
+                    {move || {
+                        active_preset()
+                            .map(|p| p.description)
+                            .unwrap_or_else(|| {
+                                if params.with(|p| *p == scenario.defaults()) {
+                                    "The defaults, as the narrative describes them."
+                                } else {
+                                    "Your own values."
+                                }
+                            })
+                    }}
+                </p>
             </div>
-            <ParamErrors errors=errors />
-            {(!scenario.presets.is_empty())
-                .then(|| {
-                    view! {
-                        <div class="presets" role="group" aria-label="Presets">
-                            <p class="group-label">"What if…"</p>
-                            <div class="chips">{presets.collect_view()}</div>
-                            <p class="preset-desc" aria-live="polite">
-                                {move || {
-                                    active_preset()
-                                        .map(|p| p.description)
-                                        .unwrap_or_else(|| {
-                                            if params.with(|p| *p == scenario.defaults()) {
-                                                "The defaults, as the narrative describes them."
-                                            } else {
-                                                "Your own values."
-                                            }
-                                        })
-                                }}
-                            </p>
-                        </div>
-                    }
-                })}
-            {param_list(scenario, params, errors, groups)}
-            <div class="panel-foot">
-                <SeedInput seed=seed errors=errors />
-                <button
-                    type="button"
-                    class="button subtle"
-                    data-testid="params-reset"
-                    on:click=move |_| {
-                        params.set(scenario.defaults());
-                        errors.update(|e| e.retain(|x| x.name == "seed"));
-                    }
-                >
-                    "Reset to defaults"
-                </button>
-            </div>
-            <p class="provenance-note">{PROVENANCE_NOTE}</p>
-        </div>
-    }
+        }
+    })
 }
 
 fn param_list(
