@@ -301,9 +301,14 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     {narrative}
                 </section>
                 <section class="figures" aria-label="Charts">
-                    <div class="preset-bar" data-testid="preset-bar">
-                        <Presets scenario=sc params=params errors=errors />
-                    </div>
+                    {(!embed)
+                        .then(|| {
+                            view! {
+                                <div class="preset-bar" data-testid="preset-bar">
+                                    <Presets scenario=sc params=params errors=errors />
+                                </div>
+                            }
+                        })}
                     {figures}
                     <p class="provenance-note">
                         "Every line is simulated in your browser from the parameters on the right. The postmortem gives the \
@@ -324,7 +329,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     </button>
                     <div class="drawer-body">
                         {knobs}
-                        <ParamPanel scenario=sc params=params seed=seed errors=errors groups=story.groups presets_elsewhere=true />
+                        <ParamPanel scenario=sc params=params seed=seed errors=errors groups=story.groups presets_elsewhere=!embed />
                     </div>
                 </aside>
             </div>
@@ -352,7 +357,16 @@ fn RunStatus(run: LiveRun, #[prop(into)] clock: Signal<Option<Clock>>) -> impl I
         {move || {
             status
                 .with(|s| s.error.clone())
-                .map(|m| view! { <p class="notice warn" role="alert" data-testid="run-error">{m}</p> })
+                .map(|m| {
+                    view! {
+                        <div class="notice warn" role="alert" data-testid="run-error">
+                            <p>{m}</p>
+                            <button type="button" class="button small" data-testid="run-restart" on:click=move |_| run.restart()>
+                                "Run it again"
+                            </button>
+                        </div>
+                    }
+                })
         }}
     }
 }
