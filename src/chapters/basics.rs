@@ -423,7 +423,7 @@ fn staircase_step(
         seed,
         errors,
         content::BASICS_2,
-        [
+        &[
             (
                 "staircase-threads",
                 staircase_threads_spec,
@@ -442,23 +442,22 @@ fn staircase_step(
 /// A chart of a step: its id, how to draw it from (parameters, series), and its caption.
 type StepChart = (&'static str, fn(&Params, &Series) -> ChartSpec, &'static str);
 
-/// A step whose three charts follow one live run of `sc`: the first wide, two side by side.
+/// A step whose charts follow one live run of `sc`: the first wide, the others two to a row.
 fn live_step(
     sc: &'static Scenario,
     params: RwSignal<Params>,
     seed: RwSignal<u64>,
     errors: RwSignal<Vec<ParamError>>,
     narrative_html: &'static str,
-    [(id0, f0, c0), (id1, f1, c1), (id2, f2, c2)]: [StepChart; 3],
+    charts: &'static [StepChart],
 ) -> StepView {
     let run = use_simulation(sc, params.into(), seed.into());
     let narrative = view! { <div inner_html=narrative_html></div> };
+    let chart = move |&(id, f, caption): &'static StepChart| view! { <Chart id=id spec=run.chart_spec(params, f) caption=caption /> };
+    let (first, rest) = charts.split_first().map_or((None, &[][..]), |(a, b)| (Some(a), b));
     let figures = view! {
-        <Chart id=id0 spec=run.chart_spec(params, f0) caption=c0 />
-        <div class="chart-row">
-            <Chart id=id1 spec=run.chart_spec(params, f1) caption=c1 />
-            <Chart id=id2 spec=run.chart_spec(params, f2) caption=c2 />
-        </div>
+        {first.map(chart)}
+        {rest.chunks(2).map(|pair| view! { <div class="chart-row">{pair.iter().map(chart).collect_view()}</div> }).collect_view()}
         {run_status(run)}
     };
     StepView {
@@ -528,7 +527,7 @@ fn probe_step(
         seed,
         errors,
         content::BASICS_3,
-        [
+        &[
             (
                 "probe-rotation",
                 probe_rotation_spec,
