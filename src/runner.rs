@@ -10,7 +10,7 @@
 //! ```
 
 use crate::charts::ChartSpec;
-use crate::routes::Query;
+use crate::url_state::changed_query;
 use crate::user_timing;
 use crate::worker::client::{use_live_run, LiveRun, LiveStatus};
 use leptos::prelude::*;
@@ -62,12 +62,7 @@ impl SimRun {
 /// Runs `scenario` in the simulation worker now, and again from the start whenever `params` or
 /// `seed` change.
 pub fn use_simulation(scenario: &'static Scenario, params: Signal<Params>, seed: Signal<u64>) -> SimRun {
-    let query = Memo::new(move |_| {
-        params.with(|p| {
-            Query::from_pairs(p.changed(scenario.params).map(|(n, v)| (n.to_string(), format!("{v}"))))
-                .encode()
-        })
-    });
+    let query = Memo::new(move |_| params.with(|p| changed_query(p, scenario)));
     SimRun { live: use_live_run(scenario.name, query.into(), seed) }
 }
 

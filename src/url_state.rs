@@ -186,6 +186,9 @@ pub fn parse_clock(text: &str) -> Option<f64> {
     if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 2) {
         return None;
     }
+    if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
     let n: Vec<u32> = parts.iter().map(|p| p.parse::<u32>().ok()).collect::<Option<_>>()?;
     let (h, m, s) = (n[0], n[1], n.get(2).copied().unwrap_or(0));
     (h < 24 && m < 60 && s < 60).then(|| f64::from(h * 3600 + m * 60 + s))
@@ -201,7 +204,8 @@ pub fn clock_of_day(sod: f64) -> String {
     }
 }
 
-fn hhmm(sod: f64) -> String {
+/// Seconds after midnight as `HH:MM`.
+pub fn hhmm(sod: f64) -> String {
     let t = sod.round().max(0.0) as u32 % 86_400;
     format!("{:02}:{:02}", t / 3600, t / 60 % 60)
 }
@@ -238,6 +242,12 @@ pub fn chapter_query(
         pairs.push(("embed".into(), "1".into()));
     }
     Query::from_pairs(pairs)
+}
+
+/// The parameters of `params` that differ from `sc`'s defaults, as a query (`name=value&…`):
+/// what a run in the worker is started with.
+pub fn changed_query(params: &Params, sc: &Scenario) -> String {
+    Query::from_pairs(params.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}")))).encode()
 }
 
 /// Replaces the current history entry's hash with `page` + `query`, without a reload or a
@@ -372,7 +382,7 @@ mod tests {
     fn clock_texts_parse_strictly() {
         assert_eq!(parse_clock("10:12"), Some(36_720.0));
         assert_eq!(parse_clock("09:31:15"), Some(34_275.0));
-        for bad in ["10", "25:00", "10:60", "10:1:2:3", "a:b", "10:", "100:00"] {
+        for bad in ["10", "25:00", "10:60", "10:1:2:3", "a:b", "10:", "100:00", "+9:+5", "-1:00", "9 :05"] {
             assert_eq!(parse_clock(bad), None, "{bad}");
         }
         assert_eq!(clock_of_day(36_720.0), "10:12");

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //!  URL ──read_story──► ChapterState { step, seed, params, errors, timeline(cursor, playing, speed) }
-//!                          │  (every change is written back with replaceState: step, seed,
-//!                          │   preset or changed params, t; not while playing)
+//!                          │  (changes are written back with replaceState at most every 150 ms:
+//!                          │   step, seed, preset or changed params, t; not while playing)
 //!        params, seed ─────┴──► use_live_run ──► LiveRun (series streamed from the worker)
 //!                                                  │
 //!  step k ──► window (from, to) ─► Frame { window, cursor } ─► ChartGrid(step's charts, run)
@@ -20,7 +20,7 @@ use crate::charts::{ChartDef, ChartGrid, Frame};
 use crate::components::timeline::clock_text;
 use crate::components::{ParamGroup, ParamPanel, ParamRow, Presets, StepNav, Timeline, TimelineState};
 use crate::routes::{Page, Query};
-use crate::url_state::{read_story, story_query, write_hash};
+use crate::url_state::{changed_query, read_story, story_query, write_hash};
 use crate::worker::client::{use_live_run, LiveRun, LiveStatus};
 use leptos::prelude::*;
 use postmortem_sim::params::{ParamError, Params};
@@ -150,12 +150,30 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
             step.set(k + 1);
         }
     });
+    // The URL follows the state, at most every 150 ms (a scrubber drag would otherwise write it
+    // on every frame; browsers throttle `replaceState`), and not while playing: the time in the
+    // address is where the reader stopped.
+    let pending = StoredValue::new(None::<Query>);
     Effect::new(move |_| {
+        if timeline.playing.get() {
+            return;
+        }
         let k = step.get();
         let s = seed.get();
-        // The time is written when the timeline stops, not on every frame of play.
-        let t = (!timeline.playing.get()).then(|| (timeline.cursor.get() / 10.0).round() * 10.0);
-        params.with(|p| write_hash(story.page, &story_query(k, s, p, sc, story.origin_s, t, embed)));
+        let t = (timeline.cursor.get() / 10.0).round() * 10.0;
+        let q = params.with(|p| story_query(k, s, p, sc, story.origin_s, Some(t), embed));
+        if pending.get_value().is_none() {
+            set_timeout(
+                move || {
+                    if let Some(Some(q)) = pending.try_get_value() {
+                        write_hash(story.page, &q);
+                        pending.set_value(None);
+                    }
+                },
+                std::time::Duration::from_millis(150),
+            );
+        }
+        pending.set_value(Some(q));
     });
     (state, had_errors)
 }
@@ -170,11 +188,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
     };
     let (state, had_errors) = use_chapter(story, sc, &query);
     let ChapterState { step, seed, params, errors, timeline, embed } = state;
-    let changed = Memo::new(move |_| {
-        params.with(|p| {
-            Query::from_pairs(p.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}")))).encode()
-        })
-    });
+    let changed = Memo::new(move |_| params.with(|p| changed_query(p, sc)));
     let run = use_live_run(story.scenario, changed.into(), seed.into());
     let status = run.status_signal();
     // The chapter's clock is known before the run's first samples arrive.
@@ -199,6 +213,13 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             }
         })
     };
+    let window = Signal::derive(move || story.steps[step.get() - 1].window);
+    // A run that failed will not get further: playing stops.
+    Effect::new(move |_| {
+        if status.with(|s| s.error.is_some()) {
+            timeline.playing.set(false);
+        }
+    });
     let frame = Signal::derive(move || {
         let (from, to) = story.steps[step.get() - 1].window;
         Frame::new(from, to, timeline.cursor.get(), clock.get())
@@ -253,10 +274,11 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                 let mut next = params.get_untracked();
                 let t = timeline.cursor.get_untracked();
                 for (name, value) in (a.changes)(t) {
-                    match sc.set_str(&mut next, name, &value) {
-                        Ok(()) => errors.update(|e| e.retain(|x| x.name != name)),
-                        Err(err) => errors.update(|e| e.push(err)),
-                    }
+                    let result = sc.set_str(&mut next, name, &value);
+                    errors.update(|e| {
+                        e.retain(|x| x.name != name);
+                        e.extend(result.err());
+                    });
                 }
                 params.set(next);
             };
@@ -293,7 +315,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             </header>
             {notice}
             <div class="timeline-dock">
-                <Timeline state=timeline range=range computed=computed clock=clock />
+                <Timeline state=timeline range=range computed=computed clock=clock window=window />
                 <RunStatus run=run clock=clock />
             </div>
             <div class="chapter-grid">
@@ -322,12 +344,13 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                         type="button"
                         class="button drawer-toggle"
                         data-testid="panel-toggle"
+                        aria-controls="panel-drawer-body"
                         aria-expanded=move || drawer.get().to_string()
                         on:click=move |_| drawer.update(|d| *d = !*d)
                     >
                         {move || if drawer.get() { "Close parameters" } else { "What if… parameters" }}
                     </button>
-                    <div class="drawer-body">
+                    <div class="drawer-body" id="panel-drawer-body">
                         {knobs}
                         <ParamPanel scenario=sc params=params seed=seed errors=errors groups=story.groups presets_elsewhere=!embed />
                     </div>
@@ -347,6 +370,7 @@ fn RunStatus(run: LiveRun, #[prop(into)] clock: Signal<Option<Clock>>) -> impl I
         <div
             class="run-status"
             data-testid="run-status"
+            data-run-id=move || status.with(|s| s.id.to_string())
             data-done=move || status.with(|s| s.done.to_string())
             data-run-ms=move || status.with(|s| s.done_ms.map(|d| format!("{:.0}", d - s.asked_ms)).unwrap_or_default())
             data-first-ms=move || status.with(|s| s.first_ms.map(|d| format!("{:.0}", d - s.asked_ms)).unwrap_or_default())

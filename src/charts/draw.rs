@@ -303,8 +303,7 @@ fn widen(lo: f64, hi: f64) -> (f64, f64) {
 
 /// Minutes since midnight as `HH:MM`.
 pub fn clock_minutes(m: f64) -> String {
-    let m = m.round().rem_euclid(1440.0) as u32;
-    format!("{:02}:{:02}", m / 60, m % 60)
+    crate::url_state::hhmm(m.round() * 60.0)
 }
 
 #[cfg(test)]

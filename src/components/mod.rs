@@ -2,6 +2,7 @@
 
 pub mod chapter_layout;
 pub mod error_panel;
+pub mod keys;
 pub mod param_panel;
 pub mod step_nav;
 pub mod timeline;

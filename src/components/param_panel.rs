@@ -148,11 +148,21 @@ fn param_list(
         scenario.params.iter().filter(|p| !groups.iter().any(|g| g.names.contains(&p.name))).collect();
     let section = move |title: &'static str, list: Vec<&'static ParamSpec>| {
         let n = list.len();
-        // A group opens by itself when one of its values was refused, so the message is seen.
         let names: Vec<&'static str> = list.iter().map(|p| p.name).collect();
-        let has_error = move || errors.with(|e| e.iter().any(|x| names.contains(&x.name.as_str())));
+        // A group opens by itself when one of its values is refused, so the message is seen; it is
+        // never closed for the reader (a memo: only a change from no error to an error opens it).
+        let has_error =
+            Memo::new(move |_| errors.with(|e| e.iter().any(|x| names.contains(&x.name.as_str()))));
+        let details = NodeRef::<leptos::html::Details>::new();
+        Effect::new(move |_| {
+            if has_error.get() {
+                if let Some(d) = details.get_untracked() {
+                    d.set_open(true);
+                }
+            }
+        });
         view! {
-            <details class="param-group" prop:open=has_error>
+            <details class="param-group" node_ref=details>
                 <summary>{title}<span class="count">{format!(" ({n})")}</span></summary>
                 <div class="param-list">{list.into_iter().map(row).collect_view()}</div>
             </details>

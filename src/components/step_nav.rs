@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub fn StepNav(titles: &'static [&'static str], step: RwSignal<usize>) -> impl IntoView {
     let n = titles.len();
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.shift_key() || in_form_control(&ev) {
+        if ev.shift_key() || super::keys::leave_to_target(&ev) {
             return;
         }
         let k = step.get_untracked();
@@ -70,11 +70,4 @@ pub fn StepNav(titles: &'static [&'static str], step: RwSignal<usize>) -> impl I
             </button>
         </nav>
     }
-}
-
-fn in_form_control(ev: &web_sys::KeyboardEvent) -> bool {
-    use wasm_bindgen::JsCast;
-    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-        matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "select" | "textarea")
-    })
 }

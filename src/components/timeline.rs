@@ -8,7 +8,9 @@
 //!
 //! The cursor is the chapter's time (it is in the URL). Playing moves it by `speed` simulated
 //! seconds per real second on animation frames; it never passes what the run has computed (it waits
-//! there), and stops at the end. Space plays and pauses when the focus is not in a text field.
+//! there) and never goes back, and stops at the end. Play with the cursor at the end of the window
+//! being looked at plays that window again. Space plays and pauses unless the focused control uses
+//! Space itself.
 
 use leptos::prelude::*;
 use postmortem_sim::series::Clock;
@@ -69,6 +71,10 @@ pub fn Timeline(
     /// The scenario's wall clock.
     #[prop(into)]
     clock: Signal<Option<Clock>>,
+    /// The part being looked at (the current step's window): Play with the cursor at or past its
+    /// end plays it again from its start. The whole range otherwise.
+    #[prop(optional, into)]
+    window: Option<Signal<(f64, f64)>>,
 ) -> impl IntoView {
     let TimelineState { cursor, playing, speed } = state;
     // One animation-frame loop per press of play; a loop ends when a newer one starts, when paused,
@@ -77,7 +83,7 @@ pub fn Timeline(
     let g = generation.clone();
     Effect::new(move |_| {
         if playing.get() {
-            let (lo, hi) = range.get_untracked();
+            let (lo, hi) = window.map_or_else(|| range.get_untracked(), |w| w.get_untracked());
             if cursor.get_untracked() >= hi - 1e-9 {
                 cursor.set(lo);
             }
@@ -87,7 +93,7 @@ pub fn Timeline(
     });
     on_cleanup(move || generation.store(u64::MAX, Ordering::Relaxed));
     let key = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() != " " || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_field(&ev) {
+        if ev.key() != " " || super::keys::leave_to_target(&ev) {
             return;
         }
         ev.prevent_default();
@@ -108,7 +114,7 @@ pub fn Timeline(
                 type="button"
                 class="button play"
                 data-testid="timeline-play"
-                aria-pressed=move || playing.get().to_string()
+                data-playing=move || playing.get().to_string()
                 on:click=move |_| playing.update(|p| *p = !*p)
             >
                 {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
@@ -187,8 +193,13 @@ fn play_loop(
             let dt = ((now - last) / 1000.0).clamp(0.0, 0.25);
             let (_, hi) = range.get_untracked();
             let limit = computed.get_untracked().min(hi);
-            let next = (state.cursor.get_untracked() + dt * state.speed.get_untracked()).min(limit);
-            state.cursor.set(next.max(state.cursor.get_untracked().min(limit)));
+            // Forward to what is computed, never back: a cursor ahead of a run that restarted waits
+            // where it is until the run catches up.
+            let cur = state.cursor.get_untracked();
+            let next = cur.max((cur + dt * state.speed.get_untracked()).min(limit));
+            if next != cur {
+                state.cursor.set(next);
+            }
             if next >= hi - 1e-9 {
                 state.playing.set(false);
                 return;
@@ -196,15 +207,4 @@ fn play_loop(
         }
         play_loop(generation, mine, state, range, computed, Some(now));
     });
-}
-
-fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
-    use wasm_bindgen::JsCast;
-    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-        let tag = el.tag_name().to_ascii_lowercase();
-        tag == "textarea"
-            || tag == "select"
-            || (tag == "input" && el.get_attribute("type").as_deref() != Some("range"))
-            || tag == "button"
-    })
 }

@@ -60,7 +60,12 @@ fn spawn_worker() -> Result<Worker, String> {
     let base = document().base_uri().ok().flatten().unwrap_or_default();
     let url = |file: &str| Url::new_with_base(file, &base).map(|u| u.href()).map_err(|e| format!("{e:?}"));
     let (js, wasm) = (url(WORKER_JS)?, url(WORKER_WASM)?);
-    let script = format!("importScripts({js:?});wasm_bindgen({{module_or_path:{wasm:?}}});");
+    // A failed load (a missing file, an offline reader, a refused compile) reaches the page as a
+    // panic message instead of leaving it waiting for "ready".
+    let script = format!(
+        "importScripts({js:?});wasm_bindgen({{module_or_path:{wasm:?}}})\
+         .catch(e=>postMessage({{kind:'panic',message:'could not load the simulation: '+e}}));"
+    );
     let props = BlobPropertyBag::new();
     props.set_type("text/javascript");
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
@@ -95,9 +100,21 @@ fn connect() -> Result<Client, String> {
                 }
             }
         });
+        // A run that ended or failed hears nothing more (not even a later worker failure).
+        let last = match &ev {
+            Event::Rows { id, done: true, .. } | Event::Error { id, .. } => Some(*id),
+            _ => None,
+        };
         // Called outside the borrow: a sink may send commands.
         if let Some(sink) = sink {
             sink(ev);
+        }
+        if let Some(id) = last {
+            CLIENT.with_borrow_mut(|c| {
+                if let Some(c) = c.as_mut() {
+                    c.sinks.remove(&id);
+                }
+            });
         }
     });
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
@@ -129,11 +146,15 @@ fn fail(message: &str) {
     }
 }
 
-/// Sends `cmd` to the worker (starting it if needed), routing run `id`'s events to `sink` when given.
-/// On failure to start a worker the sink hears an error.
+/// Sends `cmd` to the worker (a `Start` starts one if needed), routing run `id`'s events to `sink`
+/// when given. On failure to start a worker the sink hears an error.
 pub fn send(cmd: Cmd, sink: Option<(RunId, Sink)>) {
     let result = CLIENT.with_borrow_mut(|slot| {
         if slot.as_ref().is_none_or(|c| c.dead) {
+            // Only a new run needs a worker; anything else is about a run that is gone with the old one.
+            if !matches!(cmd, Cmd::Start { .. }) {
+                return Ok(());
+            }
             *slot = Some(connect()?);
         }
         let c = slot.as_mut().expect("just connected");
@@ -159,6 +180,8 @@ pub fn send(cmd: Cmd, sink: Option<(RunId, Sink)>) {
 /// Where a live run is.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiveStatus {
+    /// The run's id in the worker (0 for none); a new run, a new id.
+    pub id: RunId,
     /// Simulated time at the start [s].
     pub start_s: f64,
     /// Simulated time reached [s].
@@ -257,17 +280,25 @@ impl LiveRun {
 
     /// Pauses the run in the worker.
     pub fn pause(&self) {
-        send(Cmd::Pause { id: self.id.get_value() }, None);
+        self.command(|id| Cmd::Pause { id });
     }
 
     /// Resumes it.
     pub fn resume(&self) {
-        send(Cmd::Resume { id: self.id.get_value() }, None);
+        self.command(|id| Cmd::Resume { id });
     }
 
-    /// Runs it ahead to `t_s`, then pauses it.
+    /// Runs it ahead to `t_s`, then pauses it (pauses it at once if it is already there).
     pub fn seek(&self, t_s: f64) {
-        send(Cmd::Seek { id: self.id.get_value(), t_s }, None);
+        self.command(|id| Cmd::Seek { id, t_s });
+    }
+
+    /// Sends a command about this run, if a worker runs it (not for [`LiveRun::from_series`]).
+    fn command(&self, cmd: impl FnOnce(RunId) -> Cmd) {
+        let id = self.id.get_value();
+        if id != 0 {
+            send(cmd(id), None);
+        }
     }
 }
 
@@ -316,7 +347,7 @@ fn start(run: LiveRun, scenario: &'static str, query: String, seed: u64) {
     run.id.set_value(id);
     run.series.set_value(Series::default());
     let asked_ms = crate::user_timing::now_ms();
-    run.status.set(LiveStatus { asked_ms, ..LiveStatus::default() });
+    run.status.set(LiveStatus { id, asked_ms, ..LiveStatus::default() });
     run.version.update(|v| *v += 1);
     let sink: Sink = Rc::new(move |ev: Event| {
         if run.id.try_get_value() != Some(id) {

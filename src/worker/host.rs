@@ -46,10 +46,14 @@ pub fn run() {
     channel.port1().set_onmessage(Some(on_tick.as_ref().unchecked_ref()));
     on_tick.forget();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
-        let Some(cmd) = decode_cmd(&e.data()) else { return };
+        let decoded = decode_cmd(&e.data());
         HOST.with_borrow_mut(|h| {
             let Some(h) = h.as_mut() else { return };
-            let events = h.runs.apply(cmd);
+            let events = match decoded {
+                Ok(cmd) => h.runs.apply(cmd),
+                Err(Some((id, message))) => vec![Event::Error { id, message }],
+                Err(None) => return,
+            };
             h.post(events);
             h.schedule();
         });

@@ -76,23 +76,29 @@ pub fn encode_cmd(cmd: &Cmd) -> JsValue {
     o.into()
 }
 
-/// Decodes a command; `None` for anything malformed.
-pub fn decode_cmd(msg: &JsValue) -> Option<Cmd> {
-    let i = id(msg, "id")?;
-    Some(match kind(msg).as_str() {
+/// Decodes a command. A malformed one is an error naming the run, when its id can be read, so the
+/// page hears why nothing happens.
+pub fn decode_cmd(msg: &JsValue) -> Result<Cmd, Option<(RunId, String)>> {
+    let i = id(msg, "id").ok_or(None)?;
+    let bad = |what: &str| {
+        Some((i, format!("the simulation worker got a malformed \"{}\" command ({what})", kind(msg))))
+    };
+    Ok(match kind(msg).as_str() {
         "start" => Cmd::Start {
             id: i,
             scenario: text(msg, "scenario"),
             query: text(msg, "query"),
-            seed: num(msg, "seed").filter(|s| s.fract() == 0.0 && *s >= 0.0)? as u64,
+            seed: num(msg, "seed")
+                .filter(|s| s.fract() == 0.0 && (0.0..=crate::url_state::MAX_SEED as f64).contains(s))
+                .ok_or_else(|| bad("seed"))? as u64,
             paused: get(msg, "paused").is_truthy(),
         },
         "pause" => Cmd::Pause { id: i },
         "resume" => Cmd::Resume { id: i },
         "stop" => Cmd::Stop { id: i },
-        "seek" => Cmd::Seek { id: i, t_s: num(msg, "t")? },
-        "fork" => Cmd::Fork { id: i, from: id(msg, "from")? },
-        _ => return None,
+        "seek" => Cmd::Seek { id: i, t_s: num(msg, "t").filter(|t| t.is_finite()).ok_or_else(|| bad("t"))? },
+        "fork" => Cmd::Fork { id: i, from: id(msg, "from").ok_or_else(|| bad("from"))? },
+        _ => return Err(bad("kind")),
     })
 }
 

@@ -164,6 +164,9 @@ impl Runs {
                 if r.sim.now_s() < t_s {
                     r.paused = false;
                     r.pause_at = Some(t_s);
+                } else {
+                    r.paused = true;
+                    r.pause_at = None;
                 }
             }),
             Cmd::Fork { id, from } => {
@@ -406,6 +409,15 @@ mod tests {
         assert!(!done && *paused);
         let last = *s.time().last().unwrap();
         assert!((20.0..25.0).contains(&last), "stopped just past 20 s, at {last}");
+        // A seek to a time already passed pauses the run where it is.
+        runs.apply(Cmd::Resume { id: 1 });
+        page.take(runs.slice(|| true));
+        runs.apply(Cmd::Seek { id: 1, t_s: 5.0 });
+        page.take(runs.slice(|| true));
+        let n = page.rows(1);
+        page.take(runs.slice(|| true));
+        assert_eq!(page.rows(1), n);
+        assert!(page.runs[&1].2, "paused");
         runs.apply(Cmd::Resume { id: 1 });
         run_out(&mut runs, &mut page);
         assert_eq!(page.runs[&1].0.to_csv(), reference().to_csv(), "pausing does not change the run");

@@ -91,9 +91,9 @@ test('VSTS timeline: scrub, play, pause (button and Space); the clock and the UR
   // Space plays and pauses when the focus is not in a text field.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Space');
-  await until(page, async () => (await app.byTestId('timeline-play').getAttribute('aria-pressed')) === 'true', 'Space plays');
+  await until(page, async () => (await app.byTestId('timeline-play').getAttribute('data-playing')) === 'true', 'Space plays');
   await page.keyboard.press('Space');
-  await until(page, async () => (await app.byTestId('timeline-play').getAttribute('aria-pressed')) === 'false', 'Space pauses');
+  await until(page, async () => (await app.byTestId('timeline-play').getAttribute('data-playing')) === 'false', 'Space pauses');
 });
 
 test('VSTS: a step knob (MinWorker) reruns the scenario and changes the centrepiece chart', async (t) => {
@@ -153,8 +153,10 @@ test('VSTS step 9: "force a crash" at the timeline\'s time sets force_crash_min 
   const { app, page } = await openVsts(t, 'scale=0.05&step=9');
   await runDone(page);
   await scrub(app, 10_800); // 12:30 UTC, 180 minutes after 09:30
+  const before = await app.byTestId('run-status').getAttribute('data-run-id');
   await app.byTestId('step-action').click();
   await app.waitForHash((p) => p.force_crash_min === '180', 'force_crash_min=180');
+  await until(page, async () => (await app.byTestId('run-status').getAttribute('data-run-id')) !== before, 'a new run');
   await runDone(page);
   await app.chart('rotation').waitForDraws(1);
 });
