@@ -353,6 +353,18 @@ async fn timeline_plays_to_what_is_computed_pauses_and_scrubs() {
     assert_eq!(state.cursor.get_untracked(), 2400.0);
     assert!(!state.playing.get_untracked(), "scrubbing pauses");
     assert!(wait_for(500, || clock_text() == "10:10:00 UTC").await, "{}", clock_text());
+    // A cursor ahead of what is computed waits there while playing: it never goes back.
+    computed.set(1000.0);
+    play.click();
+    sleep(300).await;
+    assert_eq!(state.cursor.get_untracked(), 2400.0, "waits ahead of the run instead of jumping back");
+    play.click();
+    // Play at the end starts again from the start.
+    computed.set(12_600.0);
+    state.cursor.set(12_600.0);
+    play.click();
+    assert!(wait_for(1000, || state.cursor.get_untracked() < 1000.0).await, "replayed from the start");
+    play.click();
     drop(handle);
     root.remove();
 }
