@@ -99,7 +99,7 @@ fn the_csv_has_the_documented_columns_and_a_utc_clock() {
 fn the_storm_is_a_burst_and_redis_is_a_victim_on_the_ats_only() {
     let sim = run(&[("crash_rate_per_h", 0.0), ("ha_enabled", 0.0), ("sample_s", 5.0)], 3);
     let v = vsts::VstsParams::from_params(&scenario::find("vsts-2018-02-07").unwrap().defaults());
-    let s = checks::summarize(sim.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64);
+    let s = checks::summarize(sim.series(), &v);
     assert!(
         s.reconnect_peak >= 10.0 * s.reconnect_base,
         "peak {} base {}",
@@ -117,9 +117,7 @@ fn the_storm_is_a_burst_and_redis_is_a_victim_on_the_ats_only() {
 #[test]
 fn the_storm_tips_the_scale_unit_only_with_the_crash_bug() {
     let v = vsts::VstsParams::from_params(&scenario::find("vsts-2018-02-07").unwrap().defaults());
-    let summarize = |sim: &postmortem_sim::Simulation| {
-        checks::summarize(sim.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64)
-    };
+    let summarize = |sim: &postmortem_sim::Simulation| checks::summarize(sim.series(), &v);
     let healthy = run(&[("crash_rate_per_h", 0.0)], 2);
     let s = summarize(&healthy);
     assert!(s.pre_frac_ge5 >= 0.95, "{}", s.pre_frac_ge5);

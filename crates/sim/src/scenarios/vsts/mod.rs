@@ -226,6 +226,7 @@ pub struct VstsWiring {
     /// The scale s.
     pub scale: f64,
     n_at: usize,
+    procs_per_at: usize,
     slow_s: f64,
     ramp: (f64, f64, SimTime),
     /// The SignalR clients.
@@ -492,6 +493,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
     let wiring = VstsWiring {
         scale: s,
         n_at,
+        procs_per_at: v.procs_per_at as usize,
         slow_s: v.slow_s,
         ramp: (rate, v.ramp_pct_per_h / 100.0, SimTime::from_secs(60.0)),
         signalr,
@@ -633,6 +635,26 @@ impl Wiring for VstsWiring {
         c.push(col("continuations_at0", "AT0 continuations waiting for a thread", "requests"));
         c.push(col("blocked_at0", "AT0 blocked threads", "threads"));
         c.push(col("injected_at0", "AT0 threads injected above MinWorker (since restart)", "threads"));
+        // Per process: the staircase above MinWorker is a per-process rule (A4), which the
+        // per-AT sums hide when one process restarts and refills to MinWorker at once.
+        for i in 0..self.n_at {
+            for k in 0..self.procs_per_at {
+                c.push(col(
+                    &format!("threads_at{i}_p{k}"),
+                    &format!("AT{i} process {k} worker threads"),
+                    "threads",
+                ));
+            }
+        }
+        for i in 0..self.n_at {
+            for k in 0..self.procs_per_at {
+                c.push(col(
+                    &format!("requests_at{i}_p{k}"),
+                    &format!("AT{i} process {k} ASP.NET requests current"),
+                    "requests",
+                ));
+            }
+        }
         c
     }
 
@@ -702,5 +724,11 @@ impl Wiring for VstsWiring {
         row.push(p0.iter().map(|&p| eng.continuations_queued(p as usize) as f64).sum::<f64>() / s);
         row.push(p0.iter().map(|&p| eng.blocked(p as usize) as f64).sum::<f64>() / s);
         row.push(p0.iter().map(|&p| eng.injected(p as usize) as f64).sum::<f64>() / s);
+        for procs in &all {
+            row.extend(procs.iter().map(|&p| eng.threads(p as usize) as f64 / s));
+        }
+        for procs in &all {
+            row.extend(procs.iter().map(|&p| eng.requests_current(p as usize) as f64 / s));
+        }
     }
 }
