@@ -25,6 +25,7 @@ fn probes_that_only_wait_take_a_host_out_when_timeout_equals_interval() {
             success_threshold: 1,
             bypass: false,
             cpu_s: 0.001,
+            any_process: false,
         })],
         sources: vec![OpenLoopSource::new(40.0, RequestShape::cpu_only(Dist::Exp(0.02)), Target::Group(0))],
         end: SimTime::from_secs(400.0),
@@ -131,8 +132,17 @@ fn the_storm_tips_the_scale_unit_only_with_the_crash_bug() {
     let s = summarize(&buggy);
     assert!(s.window_mean_lb < 5.0, "the storm tips it: mean in rotation {}", s.window_mean_lb);
     let postmortem_sim::Simulation::Vsts(d) = &buggy else { panic!("a VSTS run") };
-    assert!(d.wiring.operator.mitigating);
-    assert_eq!(d.wiring.operator.done.len(), 7, "the whole schedule once begun");
+    let op = &d.wiring.operator;
+    assert!(op.mitigating);
+    assert_eq!(op.done.len(), 7, "the whole schedule once begun");
+    // The zombies go first (V46): the ATs out of rotation when the schedule began fill its
+    // first slots, in the schedule's order, and every AT is recycled once.
+    assert!(!op.zombies_at_start.is_empty(), "a scale unit in the bad state has zombies at 12:13");
+    let first: Vec<u16> = op.done.iter().take(op.zombies_at_start.len()).map(|d| d.1).collect();
+    assert_eq!(first, op.zombies_at_start);
+    let mut all: Vec<u16> = op.done.iter().map(|d| d.1).collect();
+    all.sort();
+    assert_eq!(all, (0..7).collect::<Vec<u16>>());
 }
 
 #[test]

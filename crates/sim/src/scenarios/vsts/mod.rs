@@ -58,9 +58,11 @@ crate::typed_params! {
         sample_s: f64 = ("Sample interval", "s", 10.0, 1.0, 600.0, 1.0, Illustrative, "Simulated time between two samples of the series"),
         n_at: u32 = ("ATs", "ATs", 7, 3, 14, 1, Postmortem, "Application tiers behind the load balancer (\"We have 7 ATs\")"),
         procs_per_at: u32 = ("Worker processes per AT", "processes", 2, 1, 4, 1, Postmortem, "w3wp processes on each AT (\"we have two processes on each AT\")"),
+        pinned_processes: bool = ("Processes pinned to cores", "on/off", 0, 0, 1, 1, Illustrative, "Each worker process runs on its own half of the AT's cores (IIS web-garden processor affinity); off: the OS shares all cores, so a starved process lends its idle cores to its sibling"),
         cores_per_at: u32 = ("Cores per AT", "cores", 8, 4, 32, 1, Illustrative, "CPU cores of one AT; the VM size is not public"),
         arrival_rate: f64 = ("User request rate", "req/s", 1960.0, 500.0, 6000.0, 10.0, Illustrative, "Open-loop user requests to the scale unit at 09:30, calibrated so 7 ATs run at about 70 % CPU"),
         ramp_pct_per_h: f64 = ("Morning ramp", "%/h", 2.0, 0.0, 20.0, 0.5, Illustrative, "Growth of the request rate per hour after 09:30 (European late morning)"),
+        sticky_users: bool = ("Users keep their AT", "on/off", 1, 0, 1, 1, Illustrative, "A user's requests go to one AT and process while it is in rotation (kept-alive connections stay where the balancer put them); off: every request to a random AT"),
         r_user: f64 = ("Requests per user", "req/s", 0.4, 0.02, 0.5, 0.01, Illustrative, "Request rate of one active user; sets how many users the requests come from"),
         cpu_before_ms: f64 = ("CPU before the call", "ms", 9.0, 1.0, 50.0, 0.5, Illustrative, "Mean CPU of a request before its outbound call (exponential)"),
         cpu_after_ms: f64 = ("CPU after the call", "ms", 10.5, 1.0, 50.0, 0.5, Illustrative, "Mean CPU of a request after its outbound call (exponential)"),
@@ -85,6 +87,7 @@ crate::typed_params! {
         probe_timeout_s: f64 = ("Probe timeout", "s", 15.0, 5.0, 31.0, 1.0, Documented, "A probe not answered in this time fails"),
         fail_threshold: u32 = ("Failures to leave", "probes", 2, 1, 5, 1, Documented, "Consecutive failed probes that take an AT out of rotation (Azure default 2)"),
         success_threshold: u32 = ("Passes to return", "probes", 1, 1, 5, 1, Documented, "Consecutive passed probes that put it back"),
+        probe_any_process: bool = ("Probe reaches either process", "on/off", 0, 0, 1, 1, Illustrative, "Each probe is answered by one of the AT's worker processes at random (a web garden: HTTP.sys hands connections to either); off: always the first process (the probe URL in one app pool)"),
         probe_bypass: bool = ("Probe bypasses the queue", "on/off", 0, 0, 1, 1, Postmortem, "Sustaining-loop switch: the probe is answered outside the ASP.NET queue (\"the probes… go into the same ASP.NET queue\")"),
         signalr_clients: u32 = ("SignalR clients", "connections", 15000, 1000, 60000, 500, Illustrative, "Connected SignalR clients (\"thousands of reconnect calls\")"),
         drop_fraction: f64 = ("Clients dropped at 10:10", "", 0.5, 0.0, 1.0, 0.05, Illustrative, "Fraction of SignalR connections severed at 10:10"),
@@ -126,6 +129,7 @@ crate::typed_params! {
         recycle_at4_min: i32 = ("Recycle AT4 at", "min after 09:30", 165, -1, 210, 1, Postmortem, "Operator recycle of AT4 (12:15); -1 = never"),
         recycle_at5_min: i32 = ("Recycle AT5 at", "min after 09:30", 187, -1, 210, 1, Illustrative, "Operator recycle of AT5 (12:37); -1 = never"),
         recycle_at6_min: i32 = ("Recycle AT6 at", "min after 09:30", 163, -1, 210, 1, Postmortem, "Operator recycle of AT6 (12:13, the first); -1 = never"),
+        recycle_zombies_first: bool = ("Recycle the zombies first", "on/off", 1, 0, 1, 1, Postmortem, "The schedule's first slots go to the ATs out of rotation when it begins (\"AT_IN_6, AT_IN_0 and AT_IN_4 were in a zombie state at the time we started mitigating\"); off: the ATs as named"),
         reboot_s: f64 = ("Recycle time", "s", 90.0, 30.0, 600.0, 10.0, Illustrative, "How long a recycled AT is down"),
         force_crash_min: i32 = ("Force crashes at", "min after 09:30", -1, -1, 210, 1, Illustrative, "Crash processes on ATs in rotation at this minute (\"a poorly timed crash or two\"); -1 = never"),
         force_crash_n: u32 = ("Forced crashes", "processes", 2, 1, 14, 1, Illustrative, "How many processes the forced crash takes down"),
@@ -328,6 +332,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
     user_source.timeout = Some(Dur::from_secs(v.client_timeout_s));
     user_source.users = users;
     user_source.notify = USERS;
+    user_source.sticky_users = v.sticky_users;
     let job_source = OpenLoopSource::new(40.0 * s, job_shape, Target::Group(1));
 
     let max_live = processes.len() as u32 * (proc_cfg.queue_limit + proc_cfg.httpsys_limit);
@@ -342,6 +347,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
                 success_threshold: v.success_threshold,
                 bypass: v.probe_bypass,
                 cpu_s: 0.001,
+                any_process: v.probe_any_process,
             }),
             None,
         ],
@@ -363,6 +369,11 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
         cancel_abandoned: v.server_cancels_abandoned,
     };
     let mut engine = Engine::new(cfg, seed);
+    if v.pinned_processes {
+        for h in 0..n_at + n_spare {
+            engine.pin_processes(h);
+        }
+    }
     if speed != 1.0 {
         for h in 0..engine.n_hosts() {
             engine.set_speed(h, speed);
@@ -456,6 +467,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
         incident_below: 5,
         incident_window: Dur::from_secs(600.0),
         watch: Dur::from_secs(10.0),
+        zombies_first: v.recycle_zombies_first,
     });
     let auto_add = AutoAdd::new(AutoAddConfig {
         enabled: v.auto_add,
@@ -561,7 +573,8 @@ impl Wiring for VstsWiring {
             self.crash_bug.wake(eng);
         }
         if now >= self.operator.next_wake() {
-            self.operator.wake(eng, &mut self.crash_bug);
+            let held: Vec<bool> = (0..self.n_at).map(|i| self.health_agent.holds(i)).collect();
+            self.operator.wake(eng, &mut self.crash_bug, &held);
         }
         if now >= self.health_agent.next_wake() {
             let zombie_for: Vec<Option<Dur>> =
