@@ -113,7 +113,8 @@ fn the_storm_is_a_burst_and_redis_is_a_victim_on_the_ats_only() {
 
 /// C1 in one seed: without the crash bug the scale unit is stable before the trigger (A1's
 /// first part) and the storm is a blip it absorbs; with the bug, the same seed's storm tips it
-/// into the bad state. The operator, who mitigates only an incident, recycles nothing in the
+/// into the bad state at once, which the weakened unit without the storm does not reach for an
+/// hour. The operator, who mitigates only an incident, recycles nothing in the
 /// healthy run and follows the schedule in the other.
 #[test]
 fn the_storm_tips_the_scale_unit_only_with_the_crash_bug() {
@@ -131,6 +132,12 @@ fn the_storm_tips_the_scale_unit_only_with_the_crash_bug() {
     let buggy = run(&[], 2);
     let s = summarize(&buggy);
     assert!(s.window_mean_lb < 5.0, "the storm tips it: mean in rotation {}", s.window_mean_lb);
+    // It is the storm that tips it, within minutes of 10:10 (first impact at 10:15, V11); the same
+    // weakened scale unit without the 10:10 drop holds past 11:00.
+    let trig = vsts::at(10, 10);
+    assert!(s.incident_s.is_some_and(|t| t <= trig + 360.0), "incident at {:?}", s.incident_s);
+    let calm = summarize(&run(&[("drop_fraction", 0.0)], 2));
+    assert!(calm.incident_s.is_none_or(|t| t >= vsts::at(11, 0)), "no trigger: {:?}", calm.incident_s);
     let postmortem_sim::Simulation::Vsts(d) = &buggy else { panic!("a VSTS run") };
     let op = &d.wiring.operator;
     assert!(op.mitigating);
