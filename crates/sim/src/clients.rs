@@ -73,13 +73,29 @@ pub struct OpenLoopSource {
     pub users: u32,
     /// Component told each request's outcome, with the user id as tag (0 = nobody).
     pub notify: u16,
+    /// Users keep to a home host and process while it is in rotation (a browser's kept-alive
+    /// connections stay on the host the balancer first chose): user u's home is member
+    /// u mod n of the group, process (u div n) mod its processes. Off, or with the home out
+    /// of rotation, a request goes to a host in rotation at random.
+    #[serde(default)]
+    pub sticky_users: bool,
 }
 
 impl OpenLoopSource {
     /// A source at `rate` of requests shaped `shape` to `target`, with no timeout, no limit,
     /// no users and nobody told.
     pub fn new(rate: f64, shape: RequestShape, target: Target) -> OpenLoopSource {
-        OpenLoopSource { rate, shape, target, timeout: None, limit: None, issued: 0, users: 0, notify: 0 }
+        OpenLoopSource {
+            rate,
+            shape,
+            target,
+            timeout: None,
+            limit: None,
+            issued: 0,
+            users: 0,
+            notify: 0,
+            sticky_users: false,
+        }
     }
 
     /// The gap to the next arrival [s], or `None` when the source is done or paused.

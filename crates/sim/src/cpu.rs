@@ -57,8 +57,13 @@ pub struct ProcessorSharing {
 impl ProcessorSharing {
     /// A host with `cores` cores and thrash overhead `kappa` (0 for none).
     pub fn new(cores: u32, kappa: f64) -> Self {
+        Self::with_cores(cores.max(1) as f64, kappa)
+    }
+
+    /// The same with a fractional number of cores (a share of a host's cores).
+    pub fn with_cores(cores: f64, kappa: f64) -> Self {
         ProcessorSharing {
-            cores: cores.max(1) as f64,
+            cores,
             speed: 1.0,
             kappa,
             v: 0.0,
@@ -162,6 +167,90 @@ impl ProcessorSharing {
     }
 }
 
+/// A host's CPU: one processor-sharing pool, or (pinned) one per worker process, each with an
+/// equal share of the cores. Pinned, a process whose threads are all blocked leaves its cores
+/// idle instead of lending them to its sibling (IIS web-garden processor affinity,
+/// `smpAffinitized`). Unpinned it behaves exactly as one [`ProcessorSharing`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HostCpu {
+    parts: Vec<ProcessorSharing>,
+}
+
+impl HostCpu {
+    /// One pool of `cores` cores.
+    pub fn new(cores: u32, kappa: f64) -> Self {
+        HostCpu { parts: vec![ProcessorSharing::new(cores, kappa)] }
+    }
+
+    /// Splits the cores into `n` equal partitions (call before any work starts); the speed
+    /// factor is kept.
+    pub fn pin(&mut self, n: usize) {
+        let (cores, kappa, speed, last) =
+            (self.cores(), self.parts[0].kappa, self.parts[0].speed, self.parts[0].last);
+        assert!(self.parts.iter().all(|p| p.heap.is_empty()), "pin before any work starts");
+        self.parts = (0..n.max(1))
+            .map(|_| {
+                let mut p = ProcessorSharing::with_cores(cores / n.max(1) as f64, kappa);
+                p.speed = speed;
+                p.last = last;
+                p
+            })
+            .collect();
+    }
+
+    /// Number of partitions.
+    pub fn parts(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Number of cores (all partitions).
+    pub fn cores(&self) -> f64 {
+        self.parts.iter().map(|p| p.cores).sum()
+    }
+
+    /// Busy core-seconds since the start (all partitions).
+    pub fn busy_core_s(&self) -> f64 {
+        self.parts.iter().map(|p| p.busy_core_s).sum()
+    }
+
+    /// Brings every partition's clock up to `now`.
+    pub fn advance(&mut self, now: SimTime) {
+        for p in &mut self.parts {
+            p.advance(now);
+        }
+    }
+
+    /// Starts a burst in partition `part` (taken modulo the partitions; 0 when unpinned).
+    pub fn start(&mut self, part: usize, now: SimTime, work_s: f64, tag: u32) -> bool {
+        let n = self.parts.len();
+        self.parts[part % n].start(now, work_s, tag)
+    }
+
+    /// Drops the bursts whose tag `keep` rejects, in every partition.
+    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
+        for p in &mut self.parts {
+            p.retain(&keep);
+        }
+    }
+
+    /// Changes the speed factor of every partition from `now` on.
+    pub fn set_speed(&mut self, now: SimTime, speed: f64) {
+        for p in &mut self.parts {
+            p.set_speed(now, speed);
+        }
+    }
+
+    /// The earliest next completion over the partitions.
+    pub fn next_completion(&self) -> Option<SimTime> {
+        self.parts.iter().filter_map(|p| p.next_completion()).min()
+    }
+
+    /// One burst complete at `now` in any partition, the first partition first.
+    pub fn pop_done(&mut self) -> Option<u32> {
+        self.parts.iter_mut().find_map(|p| p.pop_done())
+    }
+}
+
 /// Per-thread progress rate with `n` runnable threads.
 #[inline]
 pub fn rate(cores: f64, speed: f64, kappa: f64, n: usize) -> f64 {
@@ -187,6 +276,26 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Pinned, two bursts of one partition share its one core while the other partition's core
+    /// idles (both end at 2 s); unpinned they take a core each (both end at 1 s).
+    #[test]
+    fn a_pinned_process_cannot_borrow_its_siblings_idle_core() {
+        for (pin, end) in [(false, 1.0), (true, 2.0)] {
+            let mut cpu = HostCpu::new(2, 0.0);
+            if pin {
+                cpu.pin(2);
+            }
+            assert_eq!(cpu.cores(), 2.0);
+            cpu.start(0, SimTime::ZERO, 1.0, 1);
+            cpu.start(0, SimTime::ZERO, 1.0, 2);
+            let t = cpu.next_completion().unwrap();
+            assert!((t.secs() - end).abs() < 1e-6, "pinned {pin}: ends at {}", t.secs());
+            cpu.advance(t);
+            assert_eq!((cpu.pop_done(), cpu.pop_done(), cpu.pop_done()), (Some(1), Some(2), None));
+            assert!((cpu.busy_core_s() - 2.0).abs() < 1e-6);
+        }
     }
 
     #[test]

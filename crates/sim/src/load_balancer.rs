@@ -30,6 +30,10 @@ pub struct ProbeConfig {
     pub bypass: bool,
     /// CPU cost of answering a probe [s].
     pub cpu_s: f64,
+    /// Which worker process of a host answers its probe: one chosen at random for each probe
+    /// (a web garden, where HTTP.sys hands each new connection to one of the pool's processes),
+    /// or (off) always the host's first process (a probe URL served by one app pool).
+    pub any_process: bool,
 }
 
 /// The balancer's view of one member host.
@@ -149,6 +153,7 @@ mod tests {
             success_threshold: ok,
             bypass: false,
             cpu_s: 0.001,
+            any_process: false,
         };
         LoadBalancer::new(cfg, 3)
     }

@@ -442,7 +442,7 @@ fn summary(p: &Params, seed: u64) -> checks::Summary {
     let v = vsts::VstsParams::from_params(p);
     let mut d = vsts::driver(&v, seed);
     while !d.step_events(u64::MAX) {}
-    checks::summarize(d.series(), v.n_at as usize, v.procs_per_at, v.min_worker as f64)
+    checks::summarize(d.series(), &v)
 }
 
 fn calibrate(

@@ -12,6 +12,11 @@
 //! ATs were in rotation at some moment of the last `incident_window` (0 = always). Once begun,
 //! the schedule runs to its end. A scale unit that never fell, or recovered long before, is left
 //! alone: recycling three healthy ATs at once would itself take away half the capacity.
+//!
+//! With `zombies_first` the schedule's slots are kept but filled by state, not by name: "AT_IN_6,
+//! AT_IN_0 and AT_IN_4 were in a zombie state at the time we started mitigating" (S-V). When the
+//! schedule begins, the ATs that are out of rotation and not held by the health agent (the
+//! zombies) take the first slots, in the schedule's order, and the others follow in theirs.
 
 use super::crash_bug::CrashBug;
 use crate::engine::{DownCause, Engine};
@@ -37,6 +42,8 @@ pub struct OperatorConfig {
     pub incident_window: Dur,
     /// How often the operator looks at the balancer.
     pub watch: Dur,
+    /// Recycle the ATs out of rotation (zombies) first when the schedule begins.
+    pub zombies_first: bool,
 }
 
 /// The operator.
@@ -54,6 +61,8 @@ pub struct Operator {
     pub done: Vec<(SimTime, u16)>,
     /// Recycles left out because there was no incident.
     pub skipped: u32,
+    /// With `zombies_first`: the ATs out of rotation and not held when the schedule began.
+    pub zombies_at_start: Vec<u16>,
 }
 
 impl Operator {
@@ -72,6 +81,7 @@ impl Operator {
             mitigating: false,
             done: vec![],
             skipped: 0,
+            zombies_at_start: vec![],
         }
     }
 
@@ -99,8 +109,24 @@ impl Operator {
             || self.last_degraded.is_some_and(|t| now.since(t) <= self.cfg.incident_window)
     }
 
-    /// Recycles and crashes that are due.
-    pub fn wake(&mut self, eng: &mut Engine, bug: &mut CrashBug) {
+    /// Refills the schedule's remaining slots: ATs out of rotation and not `held` first (in
+    /// schedule order), then the rest.
+    fn zombies_to_front(&mut self, eng: &Engine, held: &[bool]) {
+        let rest = &mut self.cfg.recycles[self.next_recycle..];
+        let zombie = |i: u16| {
+            let h = self.cfg.hosts[i as usize] as usize;
+            !eng.host_in_rotation(h) && !held.get(i as usize).copied().unwrap_or(false)
+        };
+        let mut ats: Vec<u16> = rest.iter().map(|r| r.1).filter(|&i| zombie(i)).collect();
+        self.zombies_at_start = ats.clone();
+        ats.extend(rest.iter().map(|r| r.1).filter(|&i| !zombie(i)));
+        for (slot, i) in rest.iter_mut().zip(ats) {
+            slot.1 = i;
+        }
+    }
+
+    /// Recycles and crashes that are due. `held[i]`: the health agent holds watched AT i.
+    pub fn wake(&mut self, eng: &mut Engine, bug: &mut CrashBug, held: &[bool]) {
         let now = eng.now();
         if self.watching() && now >= self.next_watch {
             if (eng.in_rotation(self.cfg.group) as u32) < self.cfg.incident_below {
@@ -108,7 +134,7 @@ impl Operator {
             }
             self.next_watch = now + self.cfg.watch;
         }
-        while let Some(&(t, i)) = self.cfg.recycles.get(self.next_recycle) {
+        while let Some(&(t, _)) = self.cfg.recycles.get(self.next_recycle) {
             if t > now {
                 break;
             }
@@ -117,7 +143,13 @@ impl Operator {
                 self.skipped += 1;
                 continue;
             }
+            if !self.mitigating && self.cfg.zombies_first {
+                self.next_recycle -= 1;
+                self.zombies_to_front(eng, held);
+                self.next_recycle += 1;
+            }
             self.mitigating = true;
+            let i = self.cfg.recycles[self.next_recycle - 1].1;
             let h = self.cfg.hosts[i as usize] as usize;
             for p in eng.host_procs(h).to_vec() {
                 eng.take_down(p as usize, self.cfg.reboot, DownCause::Recycle);

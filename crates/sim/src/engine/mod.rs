@@ -25,7 +25,7 @@ pub mod request;
 
 use crate::breaker::ConcurrencyBreaker;
 use crate::clients::{OpenLoopSource, Target};
-use crate::cpu::ProcessorSharing;
+use crate::cpu::HostCpu;
 use crate::dependency::{FifoServers, SingleThreaded};
 use crate::load_balancer::{LoadBalancer, ProbeConfig};
 use crate::rng::Stream;
@@ -305,7 +305,7 @@ impl Ord for Entry {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Host {
-    cpu: ProcessorSharing,
+    cpu: HostCpu,
     procs: Vec<u16>,
     group: Option<u16>,
     /// Its index among the group's members.
@@ -409,6 +409,8 @@ pub struct Engine {
     max_requests: u32,
     rng_service: Stream,
     rng_routing: Stream,
+    /// Which process answers a probe, when any may.
+    rng_probe: Stream,
     script: Vec<(SimTime, Action)>,
     call_timeouts: Vec<u64>,
     totals: Totals,
@@ -436,7 +438,7 @@ impl Engine {
                 None => 0,
             };
             hosts.push(Host {
-                cpu: ProcessorSharing::new(h.cores, h.kappa),
+                cpu: HostCpu::new(h.cores, h.kappa),
                 procs: vec![],
                 group: h.group,
                 member,
@@ -508,6 +510,7 @@ impl Engine {
             max_requests: if cfg.max_requests == 0 { u32::MAX } else { cfg.max_requests },
             rng_service: Stream::derive(seed, "service", 0),
             rng_routing: Stream::derive(seed, "routing", 0),
+            rng_probe: Stream::derive(seed, "probe-process", 0),
             script: cfg.script,
             call_timeouts: vec![0; cfg.counters.max(1)],
             totals: Totals::default(),
@@ -621,11 +624,20 @@ impl Engine {
     pub fn send(&mut self, target: Target, shape: &RequestShape, sender: Sender, timeout: Option<Dur>) {
         let mut steps = std::mem::take(&mut self.scratch);
         shape.draw(&mut self.rng_service, &mut steps);
-        self.send_steps(target, &steps, sender, timeout);
+        self.send_steps(target, &steps, sender, timeout, None);
         self.scratch = steps;
     }
 
-    fn send_steps(&mut self, target: Target, steps: &[Step], sender: Sender, timeout: Option<Dur>) {
+    /// Sends a request to `target`; `home` is the user id of a sticky user (see
+    /// [`OpenLoopSource::sticky_users`]).
+    fn send_steps(
+        &mut self,
+        target: Target,
+        steps: &[Step],
+        sender: Sender,
+        timeout: Option<Dur>,
+        home: Option<u64>,
+    ) {
         if sender.client {
             self.totals.arrived += 1;
         }
@@ -638,7 +650,19 @@ impl Engine {
                 let g = g as usize;
                 let n =
                     self.groups[g].lb.as_ref().map_or(self.groups[g].members.len(), |lb| lb.in_rotation());
-                if n == 0 {
+                let members = self.groups[g].members.len() as u64;
+                let sticky = home.and_then(|u| {
+                    let m = (u % members) as usize;
+                    let up = self.groups[g].lb.as_ref().is_none_or(|lb| lb.hosts[m].in_rotation);
+                    let h = self.groups[g].members[m] as usize;
+                    up.then(|| {
+                        let procs = &self.hosts[h].procs;
+                        procs[((u / members) % procs.len() as u64) as usize] as usize
+                    })
+                });
+                if sticky.is_some() {
+                    sticky
+                } else if n == 0 {
                     None
                 } else {
                     let k = self.rng_routing.index(n);
@@ -730,6 +754,18 @@ impl Engine {
     /// rotation and enters when its probes pass.
     pub fn enable_host(&mut self, h: usize) {
         self.hosts[h].enabled = true;
+    }
+
+    /// Pins each worker process of host `h` to an equal share of its cores (IIS web-garden
+    /// processor affinity): a process can no longer use cores its sibling leaves idle. Call
+    /// before the run starts.
+    pub fn pin_processes(&mut self, h: usize) {
+        let procs = self.hosts[h].procs.clone();
+        self.hosts[h].cpu.pin(procs.len());
+        for (i, &p) in procs.iter().enumerate() {
+            self.procs[p as usize].cpu_part = i;
+        }
+        self.resched_cpu(h);
     }
 
     /// Sets host `h`'s CPU speed factor (1 = normal) from now on.
@@ -1061,13 +1097,15 @@ impl Engine {
         self.sources[s].issued += 1;
         self.schedule_arrival(s);
         let src = &self.sources[s];
-        let (target, timeout, users, notify) = (src.target, src.timeout, src.users, src.notify);
+        let (target, timeout, users, notify, sticky) =
+            (src.target, src.timeout, src.users, src.notify, src.sticky_users);
         let rngs = &mut self.source_rng[s];
         let user = if users > 0 { rngs.1.index(users as usize) as u64 } else { 0 };
         let mut steps = std::mem::take(&mut self.scratch);
         self.sources[s].shape.draw(&mut rngs.2, &mut steps);
         let sender = Sender { owner: notify, tag: user, client: true };
-        self.send_steps(target, &steps, sender, timeout);
+        let home = (sticky && users > 0).then_some(user);
+        self.send_steps(target, &steps, sender, timeout, home);
         self.scratch = steps;
     }
 
@@ -1340,7 +1378,8 @@ impl Engine {
         let h = self.procs[p].cfg.host as usize;
         let work = work_s / self.procs[p].speed();
         self.reqs[r as usize].cpu += work_s;
-        if self.hosts[h].cpu.start(self.now, work, tag(r, cont)) {
+        let part = self.procs[p].cpu_part;
+        if self.hosts[h].cpu.start(part, self.now, work, tag(r, cont)) {
             self.resched_cpu(h);
         }
     }
@@ -1554,8 +1593,8 @@ impl Engine {
         let now = self.now;
         let h = self.groups[g].members[m] as usize;
         let lb = self.groups[g].lb.as_mut().expect("probe without balancer");
-        let (interval, timeout, bypass, cpu_s) =
-            (lb.cfg.interval, lb.cfg.timeout, lb.cfg.bypass, lb.cfg.cpu_s);
+        let (interval, timeout, bypass, cpu_s, any) =
+            (lb.cfg.interval, lb.cfg.timeout, lb.cfg.bypass, lb.cfg.cpu_s, lb.cfg.any_process);
         // The timeout of this probe is scheduled before the next send, and probe timeouts go
         // first at an instant, so with timeout = interval the timeout is counted before the
         // next probe goes out.
@@ -1573,7 +1612,9 @@ impl Engine {
             self.groups[g].lb.as_mut().expect("checked").resolve(m, no, up, now);
             return;
         }
-        let p = self.hosts[h].procs[0] as usize;
+        let n = self.hosts[h].procs.len();
+        let i = if any && n > 1 { self.rng_probe.index(n) } else { 0 };
+        let p = self.hosts[h].procs[i] as usize;
         let mut steps = std::mem::take(&mut self.scratch);
         steps.clear();
         steps.push(Step::Cpu(cpu_s));

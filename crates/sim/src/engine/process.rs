@@ -95,12 +95,15 @@ pub(crate) struct Process {
     /// Requests and probes that arrived at this process / completed, cumulative (for rates).
     pub arrivals: u64,
     pub downs: u64,
+    /// Its partition of the host's CPU (0 unless the host's processes are pinned).
+    pub cpu_part: usize,
 }
 
 impl Process {
     pub fn new(cfg: ProcessConfig) -> Process {
         Process {
             gen: 0,
+            cpu_part: 0,
             status: Status::Running,
             max_executing: cfg.max_executing.unwrap_or(u32::MAX),
             requests_current: 0,

@@ -185,6 +185,7 @@ fn build_probe(p: &Params, seed: u64) -> Simulation {
             success_threshold: p.get("success_threshold") as u32,
             bypass: p.flag("probe_bypass"),
             cpu_s: 0.001,
+            any_process: false,
         })],
         sources: vec![OpenLoopSource::new(
             p.get("arrival_rate"),

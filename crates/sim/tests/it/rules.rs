@@ -5,7 +5,7 @@
 
 use postmortem_sim::clients::{Dist, OpenLoopSource, Target};
 use postmortem_sim::engine::{
-    Action, Engine, EngineConfig, HostConfig, Outcome, ProcessConfig, RequestShape, Sender, Signal,
+    Action, DownCause, Engine, EngineConfig, HostConfig, Outcome, ProcessConfig, RequestShape, Sender, Signal,
 };
 use postmortem_sim::load_balancer::ProbeConfig;
 use postmortem_sim::scenario;
@@ -142,6 +142,7 @@ fn balanced(timeout_s: f64, queue_limit: u32, service: Dist) -> EngineConfig {
             success_threshold: 1,
             bypass: false,
             cpu_s: 0.001,
+            any_process: false,
         })],
         sources: vec![OpenLoopSource::new(40.0, RequestShape::cpu_only(service), Target::Group(0))],
         end: SimTime::from_secs(1000.0),
@@ -311,4 +312,69 @@ fn a_starved_pool_on_a_busy_cpu_waits_goal_seconds_per_thread() {
     let mut idle = world(false);
     run_to(&mut idle, 60.0);
     assert!(idle.threads(0) >= 4 + 110, "below 80 % the gate adds one per 500 ms: {}", idle.threads(0));
+}
+
+/// One host with two processes behind a balancer, no user traffic, process 1 down for the whole
+/// run (HTTP.sys holds whatever reaches it, so a probe there times out).
+fn one_host_two_procs(any_process: bool, users: u32, sticky: bool) -> Engine {
+    let mut src = OpenLoopSource::new(
+        if users > 0 { 20.0 } else { 0.0 },
+        RequestShape::cpu_only(Dist::Exp(0.01)),
+        Target::Group(0),
+    );
+    src.users = users;
+    src.sticky_users = sticky;
+    let cfg = EngineConfig {
+        hosts: vec![HostConfig { cores: 2, kappa: 0.0, group: Some(0), enabled: true }; 2],
+        processes: (0..4).map(|p| ProcessConfig::new(p / 2, PoolConfig::fixed(4), 1000)).collect(),
+        groups: vec![Some(ProbeConfig {
+            interval: Dur::from_secs(15.0),
+            timeout: Dur::from_secs(5.0),
+            fail_threshold: 2,
+            success_threshold: 1,
+            bypass: false,
+            cpu_s: 0.001,
+            any_process,
+        })],
+        sources: vec![src],
+        end: SimTime::from_secs(2000.0),
+        ..EngineConfig::default()
+    };
+    Engine::new(cfg, 5)
+}
+
+/// The probe goes to the host's first process unless `any_process`: with process 1 of host 0
+/// down, host 0 never fails a probe when only process 0 answers them, and fails about half of
+/// them when each probe reaches either process.
+#[test]
+fn a_probe_reaches_the_first_process_or_either() {
+    for any in [false, true] {
+        let mut e = one_host_two_procs(any, 0, false);
+        e.take_down(1, Dur::from_secs(10_000.0), DownCause::Recycle);
+        run_to(&mut e, 1500.0);
+        let failed = e.probes_failed(0);
+        if any {
+            assert!((25..=75).contains(&failed), "about half of 100 probes fail, got {failed}");
+        } else {
+            assert_eq!(failed, 0);
+        }
+        assert_eq!(e.probes_failed(1), 0, "host 1 is healthy");
+    }
+}
+
+/// Sticky users keep their home host (user u on member u mod 2) while it is in rotation: one
+/// user sends everything to host 0; two users split; without stickiness one user is spread.
+#[test]
+fn sticky_users_keep_their_home_host() {
+    let flow = |users: u32, sticky: bool| {
+        let mut e = one_host_two_procs(false, users, sticky);
+        run_to(&mut e, 500.0);
+        (e.host_flow(0).0, e.host_flow(1).0)
+    };
+    let (a, b) = flow(1, true);
+    assert!(a > 5000 && b == 0, "one sticky user stays on host 0: {a} {b}");
+    let (a, b) = flow(2, true);
+    assert!(a > 4000 && b > 4000, "two sticky users, one per host: {a} {b}");
+    let (a, b) = flow(1, false);
+    assert!(a > 4000 && b > 4000, "a user that is not sticky goes anywhere: {a} {b}");
 }

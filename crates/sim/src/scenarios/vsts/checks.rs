@@ -6,10 +6,13 @@
 //! of changes on top of them. The CLI (`postmortem-sim calibrate`) and the release-mode tests
 //! both use this module; the CLI spreads the runs over the cores.
 //!
-//! "Recover" means at least 5 ATs in rotation for 10 minutes; the recovery time is the start of
-//! the first such stretch after the trigger.
+//! The incident begins at the first sample after the trigger with fewer than 5 ATs in rotation
+//! (none: the storm was absorbed, no incident). "Recover" means at least 5 ATs in rotation for
+//! 10 minutes; the recovery time is the start of the first such stretch at or after the
+//! incident's start (the trigger itself if there was no incident). The bad state lasts from the
+//! incident's start to the recovery (to the end of the run if it never recovers).
 
-use super::at;
+use super::{at, VstsParams, DURATION_S};
 use crate::series::Series;
 use serde::Serialize;
 
@@ -88,7 +91,9 @@ pub struct Summary {
     pub window_mean_lb: f64,
     /// Largest per-AT thread count, full-scale [threads].
     pub threads_peak_at: f64,
-    /// Largest growth of an AT's threads above its MinWorker floor, per second per process.
+    /// Largest growth of one process's threads from a sample at or above MinWorker, over up to
+    /// [`SLOPE_WINDOW_S`], less one gate step (an interval L holds at most L/gate + 1
+    /// injections), per second [threads/s, full scale].
     pub thread_slope_max: f64,
     /// Most impacted users in a 5-minute bucket.
     pub impacted_peak: f64,
@@ -100,8 +105,16 @@ pub struct Summary {
     pub self_healed: bool,
     /// ATs in rotation at 12:22.
     pub lb_at_1222: f64,
-    /// Recovery time after the trigger [s since 09:30], if any.
+    /// Start of the incident: the first sample after the trigger with fewer than 5 ATs in
+    /// rotation [s since 09:30]; none if the storm was absorbed.
+    pub incident_s: Option<f64>,
+    /// Recovery: the start of the first 10-minute stretch with ≥ 5 in rotation at or after the
+    /// incident's start (the trigger if there was no incident) [s since 09:30], if any.
     pub recovery_s: Option<f64>,
+    /// Length of the bad state: incident start to recovery, or to the end of the run [s].
+    pub bad_state_s: f64,
+    /// A 10-minute stretch with ≥ 5 in rotation starting in 12:13–12:30 (or under way at 12:13).
+    pub recovered_1213_1230: bool,
     /// After 12:22: a 10-minute stretch with 1–3 in rotation (a relapse).
     pub relapse_after_1222: bool,
     /// First time fewer than 4 ATs were in rotation after the trigger.
@@ -175,9 +188,53 @@ fn mean(t: &[f64], v: &[f64], from: f64, to: f64) -> f64 {
     fold(t, v, from, to, 0.0, |a, x| a + x) / n as f64
 }
 
-/// Summarises one run of the VSTS scenario. `n_at` ATs, `procs` processes each, MinWorker
-/// `min_worker` (full scale).
-pub fn summarize(s: &Series, n_at: usize, procs: u32, min_worker: f64) -> Summary {
+/// Where the incident starts, when it ends, and how long the bad state lasted (see the module
+/// documentation): (incident start, recovery, bad state [s]).
+fn incident(t: &[f64], lb: &[f64], trig: f64, end: f64) -> (Option<f64>, Option<f64>, f64) {
+    let Some(onset) = t.iter().zip(lb).find(|(ti, v)| **ti > trig && **v < 5.0).map(|(ti, _)| *ti) else {
+        return (None, Some(trig), 0.0);
+    };
+    let recovery = first_stretch(t, lb, onset, 600.0, |x| x >= 5.0);
+    (Some(onset), recovery, recovery.unwrap_or(end) - onset)
+}
+
+/// The largest growth of a process's thread count from a sample at or above `min_worker`, over
+/// up to [`SLOPE_WINDOW_S`], less one injection step `step`, per second. The gate grants at most
+/// one thread per period, so an interval L holds at most ⌈L/gate⌉ ≤ L/gate + 1 injections:
+/// growth ≤ rate·L + step. A single short sample interval cannot tell 3/s from 2/s (one step is
+/// all it sees), hence the window. Growth up to MinWorker after a restart is unthrottled and does
+/// not count: a restart drops the count below MinWorker, so it cannot raise the growth measured
+/// from a sample at or above it.
+fn thread_slope(t: &[f64], th: &[f64], min_worker: f64, step: f64) -> f64 {
+    let mut slope: f64 = 0.0;
+    let n = th.len().min(t.len());
+    for j in 0..n {
+        if th[j] < min_worker {
+            continue;
+        }
+        for k in j + 1..n {
+            let dt = t[k] - t[j];
+            if dt > SLOPE_WINDOW_S {
+                break;
+            }
+            if dt > 0.0 && th[k] > th[j] {
+                slope = slope.max((th[k] - th[j] - step) / dt);
+            }
+        }
+    }
+    slope
+}
+
+/// The longest interval over which A4's thread slope is measured [s].
+pub const SLOPE_WINDOW_S: f64 = 60.0;
+
+/// Summarises one run of the VSTS scenario with parameters `v`.
+pub fn summarize(s: &Series, v: &VstsParams) -> Summary {
+    let n_at = v.n_at as usize;
+    let procs = v.procs_per_at;
+    let min_worker = v.min_worker as f64;
+    // One injected thread at scale s, in full-scale threads (the series divides by s).
+    let step = 1.0 / v.scale;
     let t = s.time();
     let lb = column(s, "lb_in_rotation");
     let trig = at(10, 10);
@@ -193,16 +250,14 @@ pub fn summarize(s: &Series, n_at: usize, procs: u32, min_worker: f64) -> Summar
     for i in 0..n_at {
         let th = column(s, &format!("threads_at{i}"));
         threads_peak = threads_peak.max(th.iter().copied().fold(0.0, f64::max));
-        let floor = procs as f64 * min_worker;
-        for k in 1..th.len() {
-            if th[k - 1] >= floor && th[k] > th[k - 1] {
-                let dt = t[k] - t[k - 1];
-                slope = slope.max((th[k] - th[k - 1]) / dt / procs as f64);
-            }
+        for k in 0..procs {
+            let th = column(s, &format!("threads_at{i}_p{k}"));
+            slope = slope.max(thread_slope(t, th, min_worker, step));
         }
         let z = column(s, &format!("zombie_at{i}"));
         zombie_longest = zombie_longest.max(longest(t, z, 0.0, f64::MAX, |x| x > 0.5));
     }
+    let (incident_s, recovery_s, bad_state_s) = incident(t, lb, trig, DURATION_S);
     Summary {
         pre_frac_ge5: frac(t, lb, 0.0, trig, |x| x >= 5.0),
         pre_impacted_max: fold(t, impacted, 0.0, trig, 0.0, f64::max),
@@ -224,7 +279,11 @@ pub fn summarize(s: &Series, n_at: usize, procs: u32, min_worker: f64) -> Summar
         redis_ja: fold(t, column(s, "redis_exceptions_ja"), trig, at(12, 40), 0.0, |a, x| a + x),
         self_healed: first_stretch(t, lb, w0, 600.0, |x| x >= 6.0).is_some_and(|s0| s0 + 600.0 <= w1),
         lb_at_1222: t.iter().zip(lb).find(|(ti, _)| **ti >= at(12, 22)).map_or(0.0, |(_, v)| *v),
-        recovery_s: first_stretch(t, lb, trig + 1.0, 600.0, |x| x >= 5.0),
+        incident_s,
+        recovery_s,
+        bad_state_s,
+        recovered_1213_1230: first_stretch(t, lb, at(12, 13), 600.0, |x| x >= 5.0)
+            .is_some_and(|r| r <= at(12, 30)),
         relapse_after_1222: first_stretch(t, lb, at(12, 22), 600.0, |x| (1.0..=3.0).contains(&x)).is_some(),
         first_below4_s: t.iter().zip(lb).find(|(ti, v)| **ti > trig && **v < 4.0).map(|(ti, _)| *ti),
         zombie_longest_s: zombie_longest,
@@ -316,7 +375,7 @@ pub fn evaluate(runs: &[(&str, Vec<Summary>)]) -> Vec<Check> {
         push(
             "A7b",
             "zombies recycled 10 minutes apart: not recovered by 12:30".into(),
-            share(d, |s| !recovered_by(s, at(12, 30))),
+            share(d, |s| !s.recovered_1213_1230),
             0.5,
         );
     }
@@ -371,11 +430,7 @@ pub fn evaluate(runs: &[(&str, Vec<Summary>)]) -> Vec<Check> {
     }
     if let (Some(d), Some(g)) = (get("as-it-happened"), get("health-agent-guard")) {
         let mean = |v: &[Summary]| v.iter().map(|s| s.window_mean_lb).sum::<f64>() / v.len().max(1) as f64;
-        let shorter = d
-            .iter()
-            .zip(g)
-            .filter(|(a, b)| b.recovery_s.unwrap_or(f64::MAX) < a.recovery_s.unwrap_or(f64::MAX))
-            .count();
+        let shorter = d.iter().zip(g).filter(|(a, b)| b.bad_state_s < a.bad_state_s).count();
         let f = shorter as f64 / d.len().max(1) as f64;
         let rise = mean(g) - mean(d);
         push("C8", format!("health-agent guard: mean ATs in rotation 10:20–12:13 rises by {rise:.2} (≥ 0.5); shorter incident in this fraction of seeds"),
@@ -394,10 +449,7 @@ pub fn evaluate(runs: &[(&str, Vec<Summary>)]) -> Vec<Check> {
         );
     }
     if let Some(d) = get("as-it-happened") {
-        let bad = |v: &[Summary]| {
-            v.iter().map(|s| s.recovery_s.unwrap_or(at(13, 0)) - at(10, 10)).sum::<f64>()
-                / v.len().max(1) as f64
-        };
+        let bad = |v: &[Summary]| v.iter().map(|s| s.bad_state_s).sum::<f64>() / v.len().max(1) as f64;
         let base = bad(d);
         for (name, id) in [
             ("probe-bypass", "L1"),
@@ -421,4 +473,134 @@ pub fn evaluate(runs: &[(&str, Vec<Summary>)]) -> Vec<Check> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::series::Column;
+
+    fn params() -> VstsParams {
+        VstsParams::from_params(&super::super::SCENARIO.defaults())
+    }
+
+    /// A run's series at sample interval `dt` with every column the summary reads: zero, except
+    /// the columns `set` fills from the time.
+    fn series(v: &VstsParams, dt: f64, set: &[(&str, &dyn Fn(f64) -> f64)]) -> Series {
+        let mut names: Vec<String> = [
+            "lb_in_rotation",
+            "impacted_users",
+            "reconnects_per_s",
+            "cpu_total_pct",
+            "db_breaker_rejections",
+            "health_agent_out",
+            "redis_exceptions_at",
+            "redis_exceptions_ja",
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+        for i in 0..v.n_at {
+            names.push(format!("threads_at{i}"));
+            names.push(format!("zombie_at{i}"));
+            for k in 0..v.procs_per_at {
+                names.push(format!("threads_at{i}_p{k}"));
+            }
+        }
+        let cols = names.iter().map(|n| Column { name: n.clone(), label: n.clone(), unit: String::new() });
+        let mut s = Series::new(cols.collect());
+        let mut t = 0.0;
+        while t <= DURATION_S {
+            let mut row = vec![t];
+            for n in &names {
+                row.push(set.iter().find(|(c, _)| c == n).map_or(0.0, |(_, f)| f(t)));
+            }
+            s.push(&row);
+            t += dt;
+        }
+        s
+    }
+
+    /// The bad state of seed 1 as it looked: the storm at 10:10 is absorbed for 14 minutes, then
+    /// the scale unit falls to 2 ATs until 12:15. The incident must be measured from its start,
+    /// not from the trigger: the first 10 minutes with ≥ 5 ATs after 10:10 are the calm before
+    /// it, not a recovery (the old summary read 0 minutes of bad state here).
+    #[test]
+    fn a_late_incident_is_measured_from_its_start() {
+        let v = params();
+        let lb = |t: f64| if (at(10, 24)..at(12, 15)).contains(&t) { 2.0 } else { 7.0 };
+        let s = summarize(&series(&v, 10.0, &[("lb_in_rotation", &lb)]), &v);
+        assert_eq!(s.incident_s, Some(at(10, 24)));
+        assert_eq!(s.recovery_s, Some(at(12, 15)));
+        assert_eq!(s.bad_state_s, at(12, 15) - at(10, 24));
+        assert!(!recovered_by(&s, at(10, 30)) && recovered_by(&s, at(12, 20)));
+        assert!(s.recovered_1213_1230, "the recovery at 12:15 is within 12:13–12:30");
+
+        let never = |t: f64| if t >= at(10, 24) { 2.0 } else { 7.0 };
+        let s = summarize(&series(&v, 10.0, &[("lb_in_rotation", &never)]), &v);
+        assert_eq!(s.recovery_s, None);
+        assert_eq!(s.bad_state_s, DURATION_S - at(10, 24));
+        assert!(!s.recovered_1213_1230);
+
+        let calm = |_: f64| 7.0;
+        let s = summarize(&series(&v, 10.0, &[("lb_in_rotation", &calm)]), &v);
+        assert_eq!((s.incident_s, s.recovery_s, s.bad_state_s), (None, Some(at(10, 10)), 0.0));
+        assert!(recovered_by(&s, at(10, 30)));
+        // A scale unit recovered long before 12:13 counts as recovered in 12:13–12:30.
+        assert!(s.recovered_1213_1230);
+    }
+
+    /// The sustaining-loop ablation compares bad-state lengths: a loop switched off that shortens
+    /// the incident passes, one that does not fails.
+    #[test]
+    fn the_ablation_compares_bad_state_lengths() {
+        let v = params();
+        let upto = |end: f64| move |t: f64| if (at(10, 16)..end).contains(&t) { 2.0 } else { 7.0 };
+        let base = summarize(&series(&v, 10.0, &[("lb_in_rotation", &upto(at(12, 15)))]), &v);
+        let short = summarize(&series(&v, 10.0, &[("lb_in_rotation", &upto(at(10, 40)))]), &v);
+        let checks = evaluate(&[
+            ("as-it-happened", vec![base.clone()]),
+            ("probe-bypass", vec![short]),
+            ("loop-off:health-agent", vec![base]),
+        ]);
+        let l = |id: &str| checks.iter().find(|c| c.id == id).unwrap().clone();
+        assert!(l("L1").pass, "{}", l("L1").description);
+        assert!(l("L1").description.contains("24 min against 119 min"), "{}", l("L1").description);
+        assert!(!l("L3").pass, "{}", l("L3").description);
+    }
+
+    /// A4's staircase at exactly the allowed 2 threads/s per process (one thread per 2 s gate
+    /// tick at scale 0.25, 4 full-scale threads a step) passes whatever the sample interval;
+    /// the other process refilling to MinWorker at once after a restart is not throttled growth;
+    /// 3 threads/s fails.
+    #[test]
+    fn the_thread_slope_allows_for_the_sample_interval_and_restarts() {
+        let v = params();
+        assert_eq!((v.scale, v.gate_ms, v.min_worker), (0.25, 500, 192));
+        let gate = v.gate_ms as f64 / 1000.0 / v.scale;
+        assert_eq!(gate, 2.0, "one thread (4 at full scale) per 2 s gate tick: 2 threads/s");
+        // `rate` full-scale threads per second, in steps of 4.
+        let stair = |rate: f64| move |t: f64| 192.0 + 4.0 * ((t - at(10, 15)).max(0.0) * rate / 4.0).floor();
+        let ok = stair(2.0);
+        // Process 1 restarts at 10:20 and refills to MinWorker within a second.
+        let refill = |t: f64| if (at(10, 20)..at(10, 20) + 1.0).contains(&t) { 0.0 } else { 192.0 };
+        let sum = |t: f64| ok(t) + refill(t);
+        for dt in [1.0, 5.0, 10.0] {
+            let s = summarize(
+                &series(
+                    &v,
+                    dt,
+                    &[("threads_at0_p0", &ok), ("threads_at0_p1", &refill), ("threads_at0", &sum)],
+                ),
+                &v,
+            );
+            assert!(s.thread_slope_max <= 2.0 + 1e-9, "dt {dt}: slope {}", s.thread_slope_max);
+            assert!(s.thread_slope_max > 0.0);
+        }
+        let fast = stair(3.0);
+        for dt in [1.0, 10.0] {
+            let s = summarize(&series(&v, dt, &[("threads_at0_p0", &fast)]), &v);
+            assert!(s.thread_slope_max > 2.0 + 1e-9, "dt {dt}: slope {}", s.thread_slope_max);
+        }
+    }
 }

@@ -58,9 +58,11 @@ crate::typed_params! {
         sample_s: f64 = ("Sample interval", "s", 10.0, 1.0, 600.0, 1.0, Illustrative, "Simulated time between two samples of the series"),
         n_at: u32 = ("ATs", "ATs", 7, 3, 14, 1, Postmortem, "Application tiers behind the load balancer (\"We have 7 ATs\")"),
         procs_per_at: u32 = ("Worker processes per AT", "processes", 2, 1, 4, 1, Postmortem, "w3wp processes on each AT (\"we have two processes on each AT\")"),
+        pinned_processes: bool = ("Processes pinned to cores", "on/off", 0, 0, 1, 1, Illustrative, "Each worker process runs on its own half of the AT's cores (IIS web-garden processor affinity); off: the OS shares all cores, so a starved process lends its idle cores to its sibling"),
         cores_per_at: u32 = ("Cores per AT", "cores", 8, 4, 32, 1, Illustrative, "CPU cores of one AT; the VM size is not public"),
         arrival_rate: f64 = ("User request rate", "req/s", 1960.0, 500.0, 6000.0, 10.0, Illustrative, "Open-loop user requests to the scale unit at 09:30, calibrated so 7 ATs run at about 70 % CPU"),
         ramp_pct_per_h: f64 = ("Morning ramp", "%/h", 2.0, 0.0, 20.0, 0.5, Illustrative, "Growth of the request rate per hour after 09:30 (European late morning)"),
+        sticky_users: bool = ("Users keep their AT", "on/off", 1, 0, 1, 1, Illustrative, "A user's requests go to one AT and process while it is in rotation (kept-alive connections stay where the balancer put them); off: every request to a random AT"),
         r_user: f64 = ("Requests per user", "req/s", 0.4, 0.02, 0.5, 0.01, Illustrative, "Request rate of one active user; sets how many users the requests come from"),
         cpu_before_ms: f64 = ("CPU before the call", "ms", 9.0, 1.0, 50.0, 0.5, Illustrative, "Mean CPU of a request before its outbound call (exponential)"),
         cpu_after_ms: f64 = ("CPU after the call", "ms", 10.5, 1.0, 50.0, 0.5, Illustrative, "Mean CPU of a request after its outbound call (exponential)"),
@@ -85,8 +87,9 @@ crate::typed_params! {
         probe_timeout_s: f64 = ("Probe timeout", "s", 15.0, 5.0, 31.0, 1.0, Documented, "A probe not answered in this time fails"),
         fail_threshold: u32 = ("Failures to leave", "probes", 2, 1, 5, 1, Documented, "Consecutive failed probes that take an AT out of rotation (Azure default 2)"),
         success_threshold: u32 = ("Passes to return", "probes", 1, 1, 5, 1, Documented, "Consecutive passed probes that put it back"),
+        probe_any_process: bool = ("Probe reaches either process", "on/off", 0, 0, 1, 1, Illustrative, "Each probe is answered by one of the AT's worker processes at random (a web garden: HTTP.sys hands connections to either); off: always the first process (the probe URL in one app pool)"),
         probe_bypass: bool = ("Probe bypasses the queue", "on/off", 0, 0, 1, 1, Postmortem, "Sustaining-loop switch: the probe is answered outside the ASP.NET queue (\"the probes… go into the same ASP.NET queue\")"),
-        signalr_clients: u32 = ("SignalR clients", "connections", 15000, 1000, 60000, 500, Illustrative, "Connected SignalR clients (\"thousands of reconnect calls\")"),
+        signalr_clients: u32 = ("SignalR clients", "connections", 30000, 1000, 60000, 500, Illustrative, "Connected SignalR clients (\"thousands of reconnect calls\")"),
         drop_fraction: f64 = ("Clients dropped at 10:10", "", 0.5, 0.0, 1.0, 0.05, Illustrative, "Fraction of SignalR connections severed at 10:10"),
         reconnect_delay_s: f64 = ("Reconnect delay", "s", 2.0, 0.0, 10.0, 0.5, Documented, "SignalR client reconnectDelay; up to 1 s more depending on transport"),
         jitter_s: f64 = ("Reconnect jitter", "s", 0.0, 0.0, 120.0, 1.0, Postmortem, "Uniform random extra delay before each reconnect (action item: \"stagger reconnect calls\")"),
@@ -105,8 +108,8 @@ crate::typed_params! {
         cb_limit: u32 = ("SQL breaker limit", "calls", 100, 10, 1000, 10, Illustrative, "Concurrent SQL calls per AT before its concurrency breaker rejects"),
         crash_rate_per_h: f64 = ("Crash rate", "per process per h", 1.5, 0.0, 12.0, 0.1, Illustrative, "How often the bug shipped on 2 Feb crashes each worker process"),
         crash_restart_s: f64 = ("Restart after a crash", "s", 5.0, 1.0, 600.0, 1.0, Illustrative, "Time until a crashed process serves again"),
-        warm_s: f64 = ("Warm-up", "s", 60.0, 0.0, 600.0, 5.0, Illustrative, "After a restart a process runs slower for this long (cold caches, JIT)"),
-        warm_speed: f64 = ("Warm-up speed", "", 0.8, 0.1, 1.0, 0.05, Illustrative, "CPU speed of a warming process relative to a warm one"),
+        warm_s: f64 = ("Warm-up", "s", 30.0, 0.0, 600.0, 5.0, Illustrative, "After a restart a process runs slower for this long (cold caches, JIT)"),
+        warm_speed: f64 = ("Warm-up speed", "", 0.9, 0.1, 1.0, 0.05, Illustrative, "CPU speed of a warming process relative to a warm one"),
         telemetry_fixed: bool = ("Crash telemetry fixed", "on/off", 0, 0, 1, 1, Postmortem, "Crash reporting sees every crash (it \"only reported 10 crashes during this period\")"),
         ha_enabled: bool = ("Health agent", "on/off", 1, 0, 1, 1, Postmortem, "Sustaining-loop switch: VssHealthAgent pulls loaded ATs out, dumps, recycles and holds them"),
         ha_check_s: f64 = ("Health-agent check", "s", 60.0, 10.0, 300.0, 10.0, Illustrative, "How often the health agent looks at the ATs"),
@@ -126,6 +129,7 @@ crate::typed_params! {
         recycle_at4_min: i32 = ("Recycle AT4 at", "min after 09:30", 165, -1, 210, 1, Postmortem, "Operator recycle of AT4 (12:15); -1 = never"),
         recycle_at5_min: i32 = ("Recycle AT5 at", "min after 09:30", 187, -1, 210, 1, Illustrative, "Operator recycle of AT5 (12:37); -1 = never"),
         recycle_at6_min: i32 = ("Recycle AT6 at", "min after 09:30", 163, -1, 210, 1, Postmortem, "Operator recycle of AT6 (12:13, the first); -1 = never"),
+        recycle_zombies_first: bool = ("Recycle the zombies first", "on/off", 1, 0, 1, 1, Postmortem, "The schedule's first slots go to the ATs out of rotation when it begins (\"AT_IN_6, AT_IN_0 and AT_IN_4 were in a zombie state at the time we started mitigating\"); off: the ATs as named"),
         reboot_s: f64 = ("Recycle time", "s", 90.0, 30.0, 600.0, 10.0, Illustrative, "How long a recycled AT is down"),
         force_crash_min: i32 = ("Force crashes at", "min after 09:30", -1, -1, 210, 1, Illustrative, "Crash processes on ATs in rotation at this minute (\"a poorly timed crash or two\"); -1 = never"),
         force_crash_n: u32 = ("Forced crashes", "processes", 2, 1, 14, 1, Illustrative, "How many processes the forced crash takes down"),
@@ -225,6 +229,7 @@ pub struct VstsWiring {
     /// The scale s.
     pub scale: f64,
     n_at: usize,
+    procs_per_at: usize,
     slow_s: f64,
     ramp: (f64, f64, SimTime),
     /// The SignalR clients.
@@ -326,6 +331,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
     user_source.timeout = Some(Dur::from_secs(v.client_timeout_s));
     user_source.users = users;
     user_source.notify = USERS;
+    user_source.sticky_users = v.sticky_users;
     let job_source = OpenLoopSource::new(40.0 * s, job_shape, Target::Group(1));
 
     let max_live = processes.len() as u32 * (proc_cfg.queue_limit + proc_cfg.httpsys_limit);
@@ -340,6 +346,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
                 success_threshold: v.success_threshold,
                 bypass: v.probe_bypass,
                 cpu_s: 0.001,
+                any_process: v.probe_any_process,
             }),
             None,
         ],
@@ -361,6 +368,11 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
         cancel_abandoned: v.server_cancels_abandoned,
     };
     let mut engine = Engine::new(cfg, seed);
+    if v.pinned_processes {
+        for h in 0..n_at + n_spare {
+            engine.pin_processes(h);
+        }
+    }
     if speed != 1.0 {
         for h in 0..engine.n_hosts() {
             engine.set_speed(h, speed);
@@ -454,6 +466,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
         incident_below: 5,
         incident_window: Dur::from_secs(600.0),
         watch: Dur::from_secs(10.0),
+        zombies_first: v.recycle_zombies_first,
     });
     let auto_add = AutoAdd::new(AutoAddConfig {
         enabled: v.auto_add,
@@ -491,6 +504,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
     let wiring = VstsWiring {
         scale: s,
         n_at,
+        procs_per_at: v.procs_per_at as usize,
         slow_s: v.slow_s,
         ramp: (rate, v.ramp_pct_per_h / 100.0, SimTime::from_secs(60.0)),
         signalr,
@@ -558,7 +572,8 @@ impl Wiring for VstsWiring {
             self.crash_bug.wake(eng);
         }
         if now >= self.operator.next_wake() {
-            self.operator.wake(eng, &mut self.crash_bug);
+            let held: Vec<bool> = (0..self.n_at).map(|i| self.health_agent.holds(i)).collect();
+            self.operator.wake(eng, &mut self.crash_bug, &held);
         }
         if now >= self.health_agent.next_wake() {
             let zombie_for: Vec<Option<Dur>> =
@@ -632,6 +647,26 @@ impl Wiring for VstsWiring {
         c.push(col("continuations_at0", "AT0 continuations waiting for a thread", "requests"));
         c.push(col("blocked_at0", "AT0 blocked threads", "threads"));
         c.push(col("injected_at0", "AT0 threads injected above MinWorker (since restart)", "threads"));
+        // Per process: the staircase above MinWorker is a per-process rule (A4), which the
+        // per-AT sums hide when one process restarts and refills to MinWorker at once.
+        for i in 0..self.n_at {
+            for k in 0..self.procs_per_at {
+                c.push(col(
+                    &format!("threads_at{i}_p{k}"),
+                    &format!("AT{i} process {k} worker threads"),
+                    "threads",
+                ));
+            }
+        }
+        for i in 0..self.n_at {
+            for k in 0..self.procs_per_at {
+                c.push(col(
+                    &format!("requests_at{i}_p{k}"),
+                    &format!("AT{i} process {k} ASP.NET requests current"),
+                    "requests",
+                ));
+            }
+        }
         c
     }
 
@@ -701,5 +736,11 @@ impl Wiring for VstsWiring {
         row.push(p0.iter().map(|&p| eng.continuations_queued(p as usize) as f64).sum::<f64>() / s);
         row.push(p0.iter().map(|&p| eng.blocked(p as usize) as f64).sum::<f64>() / s);
         row.push(p0.iter().map(|&p| eng.injected(p as usize) as f64).sum::<f64>() / s);
+        for procs in &all {
+            row.extend(procs.iter().map(|&p| eng.threads(p as usize) as f64 / s));
+        }
+        for procs in &all {
+            row.extend(procs.iter().map(|&p| eng.requests_current(p as usize) as f64 / s));
+        }
     }
 }
