@@ -97,16 +97,19 @@ static GROUPS: &[ParamGroup] = &[
             "max_executing",
             "queue_limit",
             "httpsys_limit",
+            "pinned_processes",
         ],
     },
     ParamGroup {
-        title: "Load-balancer probe",
+        title: "Load balancer and probe",
         names: &[
             "probe_interval_s",
             "probe_timeout_s",
             "fail_threshold",
             "success_threshold",
             "probe_bypass",
+            "probe_any_process",
+            "sticky_users",
         ],
     },
     ParamGroup {
@@ -159,6 +162,7 @@ static GROUPS: &[ParamGroup] = &[
             "recycle_at4_min",
             "recycle_at5_min",
             "recycle_at6_min",
+            "recycle_zombies_first",
             "reboot_s",
             "force_crash_min",
             "force_crash_n",
