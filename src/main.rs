@@ -1,4 +1,5 @@
-//! Mounts the app. Everything else lives in the library (`src/lib.rs`).
+//! Mounts the app, or, in the simulation worker, starts the worker's host. Everything else lives
+//! in the library (`src/lib.rs`).
 //!
 //! The page's JavaScript exports (`window.wasmBindings.*`, for the end-to-end suite) are declared
 //! here rather than in the library, so that the worker's wasm, built from the same library, does
@@ -7,6 +8,12 @@
 use wasm_bindgen::prelude::*;
 
 fn main() {
+    // The simulation worker runs this same module (`worker::client`): it has no window.
+    #[cfg(target_arch = "wasm32")]
+    if wasm_bindgen::JsCast::dyn_ref::<web_sys::Window>(&js_sys::global()).is_none() {
+        postmortem_lab::worker::host::run();
+        return;
+    }
     postmortem_lab::components::error_panel::install_panic_hook();
     leptos::mount::mount_to_body(postmortem_lab::app::App);
 }
