@@ -5,7 +5,7 @@ set -euo pipefail
 dist="${1:-dist}"
 budget="${2:-350000}"
 gz() { gzip -9 -c "$1" | wc -c; }
-# Every wasm and JS file counts: the page's and the simulation worker's.
+# Every wasm and JS file counts (the simulation worker runs the page's own wasm and glue).
 w=0; j=0
 for f in "$dist"/*.wasm; do n=$(gz "$f"); printf 'bundle:   %-36s %7d B gzipped\n' "$(basename "$f")" "$n"; w=$((w + n)); done
 for f in "$dist"/*.js; do n=$(gz "$f"); printf 'bundle:   %-36s %7d B gzipped\n' "$(basename "$f")" "$n"; j=$((j + n)); done

@@ -28,10 +28,13 @@ pub mod worker;
 
 use wasm_bindgen::prelude::*;
 
+// The two functions below are exported to JavaScript by the page's binary (`src/main.rs`), not
+// here: an export in the library would be linked into the worker's wasm too, and pull the page's
+// worker client into it.
+
 /// Runs `scenario` in the simulation worker (as the chapters do) and resolves with its CSV; rejects
 /// with the message naming a bad scenario, parameter or seed. For the end-to-end suite, which checks
 /// it against the CLI's output byte for byte.
-#[wasm_bindgen]
 pub fn worker_csv(scenario: &str, query: &str, seed: f64) -> js_sys::Promise {
     match seed_from_f64(seed) {
         Ok(seed) => worker::client::csv_in_worker(scenario.into(), query.into(), seed),
@@ -40,7 +43,6 @@ pub fn worker_csv(scenario: &str, query: &str, seed: f64) -> js_sys::Promise {
 }
 
 /// Throws a panic on purpose, so the end-to-end suite can check that the error panel appears.
-#[wasm_bindgen]
 pub fn simulate_panic(message: &str) {
     panic!("simulated panic: {message}");
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! <figure data-testid="chart-<id>" data-draws=N data-points=M>
-//!   <div class="chart-box">            measured with use_element_size (ResizeObserver)
+//!   <div class="chart-box">            measured with a ResizeObserver (observe::element_size)
 //!     <canvas role="img" aria-label="<summary of the data>">
 //!   </div>
 //!   <figcaption>what to look at</figcaption>
@@ -19,11 +19,11 @@
 
 use super::canvas::HiDpiCanvas;
 use super::draw::draw_chart;
+use super::observe::{device_pixel_ratio, element_size};
 use super::spec::ChartSpec;
 use super::theme::Theme;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_use::{use_device_pixel_ratio, use_element_size, UseElementSizeReturn};
 use plotters::prelude::IntoDrawingArea;
 
 /// Main-thread time the charts may spend drawing in one animation frame [ms]; charts still waiting
@@ -82,8 +82,8 @@ pub fn Chart(
 ) -> impl IntoView {
     let box_ref = NodeRef::<html::Div>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
-    let UseElementSizeReturn { width, height } = use_element_size(box_ref);
-    let dpr = use_device_pixel_ratio();
+    let (width, height) = element_size(box_ref);
+    let dpr = device_pixel_ratio();
     let epoch = use_context::<ThemeEpoch>();
     let draws = RwSignal::new(0u32);
     let points = RwSignal::new(0usize);

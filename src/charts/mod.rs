@@ -10,6 +10,7 @@ pub mod canvas;
 pub mod component;
 pub mod draw;
 pub mod grid;
+pub mod observe;
 pub mod spec;
 pub mod theme;
 

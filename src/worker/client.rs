@@ -6,9 +6,10 @@
 //!        └── LiveRun { series (appended), version += 1, status } ◄────┘
 //! ```
 //!
-//! The worker is started from a one-line blob script that loads `sim-worker.js` and its wasm by
-//! URLs resolved against `document.baseURI`, so the site works at a host's root and under any
-//! sub-path. Commands sent before it has said "ready" wait in a queue (a message posted before the
+//! The worker is started from a one-line module blob script that imports the page's own JavaScript
+//! glue (by its URL resolved against `document.baseURI`, so the site works at a host's root and
+//! under any sub-path) and instantiates the page's wasm module, posted to it: one wasm serves the
+//! page and the worker. Commands sent before it has said "ready" wait in a queue (a message posted before the
 //! worker listens would be lost). If the worker dies (a panic inside it), every run in flight
 //! reports the message, and the next run starts a fresh worker.
 
@@ -23,12 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
-
-/// The worker's script, next to `index.html` (trunk builds it from the `sim-worker` binary).
-pub const WORKER_JS: &str = "sim-worker.js";
-/// The worker's wasm.
-pub const WORKER_WASM: &str = "sim-worker_bg.wasm";
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
 
 type Sink = Rc<dyn Fn(Event)>;
 
@@ -56,24 +52,38 @@ pub fn next_id() -> RunId {
     })
 }
 
+/// The worker runs the page's own module: the page's JavaScript glue (trunk's `modulepreload`
+/// link in `index.html` names it, with its content hash) and the page's compiled wasm, posted to
+/// the worker as a `WebAssembly.Module`, so it is neither fetched nor compiled twice. Its `main`
+/// finds no window and starts [`super::host::run`] instead of the app.
 fn spawn_worker() -> Result<Worker, String> {
     let base = document().base_uri().ok().flatten().unwrap_or_default();
-    let url = |file: &str| Url::new_with_base(file, &base).map(|u| u.href()).map_err(|e| format!("{e:?}"));
-    let (js, wasm) = (url(WORKER_JS)?, url(WORKER_WASM)?);
-    // A failed load (a missing file, an offline reader, a refused compile) reaches the page as a
-    // panic message instead of leaving it waiting for "ready".
+    let glue = document()
+        .query_selector("link[rel=modulepreload]")
+        .ok()
+        .flatten()
+        .and_then(|l| l.get_attribute("href"))
+        .ok_or("no modulepreload link for the page's script")?;
+    let glue = Url::new_with_base(&glue, &base).map(|u| u.href()).map_err(|e| format!("{e:?}"))?;
+    // A failed start (a refused compile, an instantiation error) reaches the page as a panic
+    // message instead of leaving it waiting for "ready"; a glue that cannot be imported fires the
+    // worker's error event.
     let script = format!(
-        "importScripts({js:?});wasm_bindgen({{module_or_path:{wasm:?}}})\
-         .catch(e=>postMessage({{kind:'panic',message:'could not load the simulation: '+e}}));"
+        "import init from {glue:?};self.onmessage=e=>{{self.onmessage=null;init({{module_or_path:e.data}})\
+         .catch(err=>postMessage({{kind:'panic',message:'could not start the simulation: '+err}}));}};"
     );
     let props = BlobPropertyBag::new();
     props.set_type("text/javascript");
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
     let blob = Blob::new_with_str_sequence_and_options(&parts, &props).map_err(|e| format!("{e:?}"))?;
     let blob_url = Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
-    let worker = Worker::new(&blob_url).map_err(|e| format!("{e:?}"));
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options(&blob_url, &options).map_err(|e| format!("{e:?}"));
     let _ = Url::revoke_object_url(&blob_url);
-    worker
+    let worker = worker?;
+    worker.post_message(&wasm_bindgen::module()).map_err(|e| format!("{e:?}"))?;
+    Ok(worker)
 }
 
 fn connect() -> Result<Client, String> {
