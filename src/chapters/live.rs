@@ -235,6 +235,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     </button>
                 </p>
             }
+            .into_any()
         });
         view! {
             <p class="step-label">{format!("Step {k} of {n}")}</p>
@@ -244,6 +245,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             {quotes(story.source, story.source_url, s.quotes)}
             {next}
         }
+        .into_any()
     };
     let figures = move || {
         let k = step.get();
@@ -260,11 +262,13 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     view! {
                         <details class="more-charts" on:toggle=move |ev| more_open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                             <summary>{format!("More charts ({count})")}</summary>
-                            {move || more_open.get().then(|| view! { <ChartGrid defs=rest.clone() run=run params=params frame=frame /> })}
+                            {move || more_open.get().then(|| view! { <ChartGrid defs=rest.clone() run=run params=params frame=frame /> }.into_any())}
                         </details>
                     }
+                    .into_any()
                 })}
         }
+        .into_any()
     };
     let knobs = move || {
         let s = &story.steps[step.get() - 1];
@@ -287,6 +291,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     {a.label}
                 </button>
             }
+            .into_any()
         });
         (!specs.is_empty() || action.is_some()).then(|| {
             view! {
@@ -302,6 +307,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     </div>
                 </section>
             }
+            .into_any()
         })
     };
     let drawer = RwSignal::new(false);

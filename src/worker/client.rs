@@ -15,10 +15,10 @@
 
 use super::protocol::{decode_event, encode_cmd, kind, panic_text};
 use super::runs::{Cmd, Event, RunId};
+use super::IdMap;
 use leptos::prelude::*;
 use postmortem_sim::series::Series;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -32,7 +32,7 @@ struct Client {
     worker: Worker,
     ready: bool,
     pending: Vec<JsValue>,
-    sinks: HashMap<RunId, Sink>,
+    sinks: IdMap<Sink>,
     dead: bool,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
@@ -136,7 +136,7 @@ fn connect() -> Result<Client, String> {
         worker,
         ready: false,
         pending: Vec::new(),
-        sinks: HashMap::new(),
+        sinks: IdMap::default(),
         dead: false,
         _on_message: on_message,
         _on_error: on_error,

@@ -14,11 +14,11 @@
 //! starts a new run from a copy of another run's current state: the seam for fork-and-compare, and
 //! what makes "start from a snapshot" cost nothing.
 
+use super::IdMap;
 use crate::routes::Query;
 use postmortem_sim::scenario;
 use postmortem_sim::series::{Clock, Column};
 use postmortem_sim::Simulation;
-use std::collections::BTreeMap;
 
 /// A run's id, chosen by the page.
 pub type RunId = u32;
@@ -135,7 +135,7 @@ impl Run {
 /// All runs of one worker.
 #[derive(Default)]
 pub struct Runs {
-    runs: BTreeMap<RunId, Run>,
+    runs: IdMap<Run>,
     /// Where the next slice starts, so that runs take turns.
     next: RunId,
 }
@@ -324,7 +324,7 @@ mod tests {
     /// Applies `Rows` events to per-run series built from the headers, as the page does.
     #[derive(Default)]
     struct Page {
-        runs: BTreeMap<RunId, (Series, bool, bool)>,
+        runs: std::collections::BTreeMap<RunId, (Series, bool, bool)>,
     }
 
     impl Page {

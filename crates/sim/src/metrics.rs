@@ -299,7 +299,7 @@ mod tests {
         xs.push(10.0); // an exact bucket edge
         let mut h = Histogram::new();
         xs.iter().for_each(|x| h.record(*x));
-        xs.sort_by(f64::total_cmp);
+        xs.sort_unstable_by(f64::total_cmp);
         assert_eq!(h.count(), xs.len() as u64);
         let bound = 10f64.powf(1.0 / 40.0) - 1.0;
         assert!((Histogram::MAX_REL_ERROR - bound).abs() < 1e-12);

@@ -194,7 +194,7 @@ mod tests {
         let mut s = Stream::derive(3, "service", 0);
         let n = 200_000;
         let mut xs: Vec<f64> = (0..n).map(|_| s.exp1()).collect();
-        xs.sort_by(f64::total_cmp);
+        xs.sort_unstable_by(f64::total_cmp);
         let d = xs
             .iter()
             .enumerate()

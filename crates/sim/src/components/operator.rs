@@ -68,8 +68,8 @@ pub struct Operator {
 impl Operator {
     /// The operator with a schedule (sorted here).
     pub fn new(mut cfg: OperatorConfig) -> Operator {
-        cfg.recycles.sort();
-        cfg.crashes.sort();
+        cfg.recycles.sort_unstable();
+        cfg.crashes.sort_unstable();
         let n = cfg.hosts.len();
         Operator {
             cfg,

@@ -80,7 +80,7 @@ pub fn generate(v: &SevenpaceParams, seed: u64) -> Vec<Account> {
     let mut race = Stream::derive(seed, "7pace-pollers", 0);
     let mut keys: Vec<(f64, usize)> =
         accounts.iter().enumerate().map(|(i, a)| (race.exp(1.0) / a.users as f64, i)).collect();
-    keys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    keys.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     for (rank, (_, i)) in keys.iter().enumerate() {
         accounts[*i].poller_rank = rank as u32;
     }

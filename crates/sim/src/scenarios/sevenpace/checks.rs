@@ -172,7 +172,7 @@ pub fn summarize(mut m: MacroModel, seed: u64) -> Summary {
     };
     let first = m.freezes.iter().filter(jan2).min_by_key(|f| f.start_min);
     let mut apps: Vec<u32> = m.freezes.iter().filter(jan2).map(|f| f.app).collect();
-    apps.sort();
+    apps.sort_unstable();
     apps.dedup();
     let first_long = m.freezes.iter().filter(jan2).filter(|f| f.minutes >= 5).map(|f| f.start_min).min();
     let alerts = col("alerts_firing");

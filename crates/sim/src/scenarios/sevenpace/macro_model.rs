@@ -373,7 +373,7 @@ impl MacroModel {
             *p = q + rtt[reg];
         }
         let mut cpus: Vec<f64> = self.last.iter().map(|a| a.cpu_pct).collect();
-        cpus.sort_by(f64::total_cmp);
+        cpus.sort_unstable_by(f64::total_cmp);
         let cpu_max = cpus.last().copied().unwrap_or(0.0);
         let cpu_median = if cpus.is_empty() {
             0.0
