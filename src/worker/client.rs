@@ -233,7 +233,12 @@ pub struct LiveRun {
     version: RwSignal<u64>,
     status: RwSignal<LiveStatus>,
     restarts: RwSignal<u32>,
+    /// Page time at which charts were last told of new rows [ms].
+    shown_ms: StoredValue<f64>,
 }
+
+/// While a run streams, charts hear of new rows at most this often [ms].
+pub const SHOW_EVERY_MS: f64 = 250.0;
 
 impl LiveRun {
     /// The run's status (reactive).
@@ -274,6 +279,7 @@ impl LiveRun {
                 ..LiveStatus::default()
             }),
             restarts: RwSignal::new(0),
+            shown_ms: StoredValue::new(0.0),
         }
     }
 
@@ -322,6 +328,7 @@ pub fn use_live_run(scenario: &'static str, query: Signal<String>, seed: Signal<
         version: RwSignal::new(0),
         status: RwSignal::new(LiveStatus::default()),
         restarts: RwSignal::new(0),
+        shown_ms: StoredValue::new(0.0),
     };
     let generation = Rc::new(std::cell::Cell::new(0u64));
     let alive = Arc::new(AtomicBool::new(true));
@@ -413,7 +420,14 @@ fn apply(run: LiveRun, ev: Event) {
                     s.done_ms = Some(now);
                 }
             });
-            run.version.update(|v| *v += 1);
+            // Charts follow a streaming run a few times a second, not on every message: on a
+            // 2-core machine their redraws would take the core the worker needs. The first rows,
+            // a pause and the end show at once.
+            let first = run.status.with_untracked(|s| s.first_ms == Some(now));
+            if first || done || paused || now - run.shown_ms.get_value() >= SHOW_EVERY_MS {
+                run.shown_ms.set_value(now);
+                run.version.update(|v| *v += 1);
+            }
         }
         Event::Error { message, .. } => run.status.update(|s| s.error = Some(message)),
         Event::Ready => {}
