@@ -268,10 +268,15 @@ fn label(s: &Series, column: &str) -> String {
     s.columns.iter().find(|c| c.name == column).map_or_else(|| column.to_string(), |c| c.label.clone())
 }
 
+/// The column `{prefix}_at{i}` of every AT.
+fn per_at_columns(n: usize, prefix: &str) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}_at{i}")).collect()
+}
+
 /// One line per AT of `{prefix}_at{i}`; the fifth and later are dashed.
 fn per_at(mut spec: ChartSpec, s: &Series, p: &Params, f: &Frame, prefix: &str) -> ChartSpec {
-    for i in 0..n_at(p) {
-        let pts = f.points(s, &format!("{prefix}_at{i}"), 1.0);
+    for (i, column) in per_at_columns(n_at(p), prefix).iter().enumerate() {
+        let pts = f.points(s, column, 1.0);
         let role = ROLES[i % ROLES.len()];
         spec = if i < ROLES.len() {
             spec.line(format!("AT{i}"), pts, role)
@@ -284,7 +289,7 @@ fn per_at(mut spec: ChartSpec, s: &Series, p: &Params, f: &Frame, prefix: &str) 
 
 fn rotation(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
     let n = n_at(p);
-    let rebooting: Vec<String> = (0..n).map(|i| format!("rebooting_at{i}")).collect();
+    let rebooting = per_at_columns(n, "rebooting");
     let spec = ChartSpec::new("ATs in load-balancer rotation", TIME(), Axis::new("ATs", ""))
         .step_line("in rotation", f.points(s, "lb_in_rotation", 1.0), ColorRole::Primary)
         .step_line("held by the health agent", f.points(s, "health_agent_out", 1.0), ColorRole::Danger)
@@ -377,7 +382,7 @@ fn drilldown(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
 
 fn health(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
     let n = n_at(p);
-    let rebooting: Vec<String> = (0..n).map(|i| format!("rebooting_at{i}")).collect();
+    let rebooting = per_at_columns(n, "rebooting");
     let spec = ChartSpec::new("Health agent and zombies", TIME(), Axis::new("ATs", ""))
         .step_line("held by the health agent", f.points(s, "health_agent_out", 1.0), ColorRole::Danger)
         .step_line("rebooting", f.sum_points(s, &rebooting), ColorRole::Tertiary)

@@ -14,7 +14,7 @@
 //! reports the message, and the next run starts a fresh worker.
 
 use super::protocol::{decode_event, encode_cmd, kind, panic_text};
-use super::runs::{Cmd, Event, RunId};
+use super::runs::{append_rows, empty_series, Cmd, Event, RunId};
 use super::IdMap;
 use leptos::prelude::*;
 use postmortem_sim::series::Series;
@@ -373,27 +373,6 @@ fn start(run: LiveRun, scenario: &'static str, query: String, seed: u64) {
         apply(run, ev);
     });
     send(Cmd::Start { id, scenario: scenario.into(), query, seed, paused: false }, Some((id, sink)));
-}
-
-/// A series with a header's columns and no rows.
-fn empty_series(
-    columns: &[postmortem_sim::series::Column],
-    clock: Option<postmortem_sim::series::Clock>,
-) -> Series {
-    Series { columns: columns.to_vec(), data: vec![Vec::new(); columns.len()], clock }
-}
-
-/// Appends rows `first..` (column-major in `data`) to `series`; refuses rows that do not follow on
-/// (a stale message from a run that was replaced). Returns the number of rows appended.
-fn append_rows(series: &mut Series, first: usize, ncols: usize, data: &[f64]) -> usize {
-    let n = data.len() / ncols;
-    if series.len() != first || series.data.len() != ncols {
-        return 0;
-    }
-    for (c, col) in series.data.iter_mut().enumerate() {
-        col.extend_from_slice(&data[c * n..(c + 1) * n]);
-    }
-    n
 }
 
 fn apply(run: LiveRun, ev: Event) {

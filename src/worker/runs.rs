@@ -17,7 +17,7 @@
 use super::IdMap;
 use crate::routes::Query;
 use postmortem_sim::scenario;
-use postmortem_sim::series::{Clock, Column};
+use postmortem_sim::series::{Clock, Column, Series};
 use postmortem_sim::Simulation;
 
 /// A run's id, chosen by the page.
@@ -305,6 +305,25 @@ pub fn start(scenario: &str, query: &str, seed: u64) -> Result<Simulation, Strin
     sc.start(&params, seed).map_err(|e| e.message)
 }
 
+/// A series with a header's columns and no rows: what the page starts a run's samples from.
+pub fn empty_series(columns: &[Column], clock: Option<Clock>) -> Series {
+    Series { columns: columns.to_vec(), data: vec![Vec::new(); columns.len()], clock }
+}
+
+/// Appends the rows of an [`Event::Rows`] (`first..`, column-major in `data`) to `series`; refuses
+/// rows that do not follow on (a stale message from a run that was replaced). Returns the number
+/// of rows appended.
+pub fn append_rows(series: &mut Series, first: usize, ncols: usize, data: &[f64]) -> usize {
+    let n = data.len() / ncols;
+    if series.len() != first || series.data.len() != ncols {
+        return 0;
+    }
+    for (c, col) in series.data.iter_mut().enumerate() {
+        col.extend_from_slice(&data[c * n..(c + 1) * n]);
+    }
+    n
+}
+
 fn header(id: RunId, sim: &Simulation) -> Event {
     let s = sim.series();
     Event::Header { id, columns: s.columns.clone(), clock: s.clock, start_s: sim.now_s(), end_s: sim.end_s() }
@@ -313,7 +332,6 @@ fn header(id: RunId, sim: &Simulation) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use postmortem_sim::series::Series;
 
     const Q: &str = "duration_s=60&sample_s=1";
 
@@ -332,16 +350,12 @@ mod tests {
             for e in events {
                 match e {
                     Event::Header { id, columns, clock, .. } => {
-                        let data = vec![Vec::new(); columns.len()];
-                        self.runs.insert(id, (Series { columns, data, clock }, false, false));
+                        self.runs.insert(id, (empty_series(&columns, clock), false, false));
                     }
                     Event::Rows { id, first, ncols, data, done, paused, .. } => {
                         let (s, d, p) = self.runs.get_mut(&id).expect("header first");
                         assert_eq!(s.len(), first, "rows arrive in order, none twice");
-                        let n = data.len() / ncols;
-                        for (c, col) in s.data.iter_mut().enumerate() {
-                            col.extend_from_slice(&data[c * n..(c + 1) * n]);
-                        }
+                        assert_eq!(append_rows(s, first, ncols, &data), data.len() / ncols);
                         *d = done;
                         *p = paused;
                     }
