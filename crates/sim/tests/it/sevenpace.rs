@@ -196,6 +196,20 @@ fn bad_values_name_the_parameter_and_its_range() {
     assert!(e.message.starts_with("circle1_pct … circle9_pct must not all be 0"), "{}", e.message);
 }
 
+/// The zoom simulates the same accounts and circles, so it refuses what the macro model refuses
+/// about them (before, it accepted a rollout that ends after March).
+#[test]
+fn the_zoom_refuses_the_world_the_macro_model_refuses() {
+    let macro_sc = scenario::find("7pace-2017").unwrap();
+    let zoom = scenario::find("7pace-2018-01-02").unwrap();
+    for (name, value) in [("circle_spacing_days", "30"), ("share_us_pct", "50"), ("first_circle_day", "130")] {
+        let (mut a, mut b) = (macro_sc.defaults(), zoom.defaults());
+        let ea = macro_sc.set_str(&mut a, name, value).unwrap_err();
+        let eb = zoom.set_str(&mut b, name, value).unwrap_err();
+        assert_eq!(ea, eb, "{name}={value}");
+    }
+}
+
 /// Every parameter at its extremes builds and runs a few days without a panic (bounded cost:
 /// the model's state is a fixed number of apps and accounts).
 #[test]

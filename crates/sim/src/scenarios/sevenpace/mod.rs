@@ -182,6 +182,12 @@ fn validate(p: &Params) -> Result<(), ParamError> {
             ),
         ));
     }
+    validate_world(&v)
+}
+
+/// The rules both models share: the regional shares, the circle dates, custom circle sizes and
+/// users per account.
+pub(crate) fn validate_world(v: &SevenpaceParams) -> Result<(), ParamError> {
     if v.share_eu_pct + v.share_us_pct > 100.0 {
         return Err(err(
             "share_us_pct",

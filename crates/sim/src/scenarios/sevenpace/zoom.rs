@@ -137,18 +137,7 @@ pub const SCENARIO: Scenario = Scenario {
 
 fn validate(p: &Params) -> Result<(), ParamError> {
     crate::scenarios::check_rows(DURATION_S, p.get("sample_s"))?;
-    let v = SevenpaceParams::from_params(p);
-    if v.share_eu_pct + v.share_us_pct > 100.0 {
-        return Err(ParamError {
-            name: "share_us_pct".into(),
-            message: format!(
-                "share_us_pct must be at most {} % with share_eu_pct = {} (the shares add up to at most 100)",
-                crate::params::fmt_num(100.0 - v.share_eu_pct),
-                crate::params::fmt_num(v.share_eu_pct)
-            ),
-        });
-    }
-    Ok(())
+    super::validate_world(&SevenpaceParams::from_params(p))
 }
 
 pub(crate) fn build(p: &Params, seed: u64) -> Simulation {
