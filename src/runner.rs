@@ -62,7 +62,7 @@ impl SimRun {
 /// Runs `scenario` in the simulation worker now, and again from the start whenever `params` or
 /// `seed` change.
 pub fn use_simulation(scenario: &'static Scenario, params: Signal<Params>, seed: Signal<u64>) -> SimRun {
-    let query = Memo::new(move |_| params.with(|p| changed_query(p, scenario)));
+    let query = Memo::new(move |_| Some(params.with(|p| changed_query(p, scenario))));
     SimRun { live: use_live_run(scenario.name, query.into(), seed) }
 }
 

@@ -20,8 +20,10 @@
 //! history and nothing reloads.
 
 use crate::routes::{Page, Query, Route};
+use postmortem_sim::calendar::Date;
 use postmortem_sim::params::{ParamError, Params};
 use postmortem_sim::scenario::Scenario;
+use postmortem_sim::series::Clock;
 
 /// The seed a chapter starts with.
 pub const DEFAULT_SEED: u64 = 1;
@@ -106,10 +108,15 @@ pub struct StoryUrl {
     pub t_s: Option<f64>,
 }
 
-/// Reads an incident chapter's URL against its one scenario: `preset=NAME` applies first, the
-/// parameters in the URL on top; `t=HH:MM[:SS]` is the timeline's time on the scenario's clock
-/// (`origin_s` seconds after midnight at time 0), from 0 to `end_s`.
-pub fn read_story(query: &Query, steps: usize, sc: &'static Scenario, origin_s: f64, end_s: f64) -> StoryUrl {
+/// Reads an incident chapter's URL: `preset=NAME` applies first, the parameters in the URL on top
+/// (against `sc`); `t` is the timeline's time on the clock of the step's timeline, which
+/// `time_of(step, params)` gives with its end (simulated time runs from 0 to the end).
+pub fn read_story(
+    query: &Query,
+    steps: usize,
+    sc: &'static Scenario,
+    time_of: impl Fn(usize, &Params) -> (Clock, f64),
+) -> StoryUrl {
     let mut chapter = read_chapter(query, steps, |_| Some(sc));
     let mut preset = None;
     if let Some(name) = query.get("preset") {
@@ -132,22 +139,71 @@ pub fn read_story(query: &Query, steps: usize, sc: &'static Scenario, origin_s: 
             }
         }
     }
-    let t_s = query.get("t").and_then(|text| match parse_clock(text) {
-        Some(sod) if (0.0..=end_s).contains(&(sod - origin_s)) => Some(sod - origin_s),
+    let (clock, end_s) = time_of(chapter.step, chapter.params.as_ref().unwrap_or(&sc.defaults()));
+    let t_s = query.get("t").and_then(|text| match parse_time(clock, text) {
+        Some(t) if (0.0..=end_s).contains(&t) => Some(t),
         _ => {
-            chapter.errors.push(ParamError {
-                name: "t".into(),
-                message: format!(
-                    "t must be a time from {} to {} UTC as HH:MM or HH:MM:SS (got \"{}\")",
-                    hhmm(origin_s),
-                    hhmm(origin_s + end_s),
-                    short(text)
-                ),
-            });
+            chapter.errors.push(ParamError { name: "t".into(), message: time_error(clock, end_s, text) });
             None
         }
     });
     StoryUrl { chapter, preset, t_s }
+}
+
+/// Simulated time on `clock` written as in the URL: `HH:MM[:SS]` on a time of day,
+/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` on a date-time.
+pub fn time_text(clock: Clock, t_s: f64) -> String {
+    match clock {
+        Clock::TimeOfDay { origin_s } => clock_of_day(origin_s + t_s),
+        Clock::DateTime { origin_unix_s } => {
+            let unix = origin_unix_s + t_s.max(0.0).round() as i64;
+            let d = Date::from_days(unix.div_euclid(86_400));
+            let date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+            match unix.rem_euclid(86_400) / 60 {
+                0 => date,
+                m => format!("{date}T{:02}:{:02}", m / 60, m % 60),
+            }
+        }
+    }
+}
+
+/// The simulated time `text` names on `clock` (see [`time_text`]), if it is well formed.
+pub fn parse_time(clock: Clock, text: &str) -> Option<f64> {
+    match clock {
+        Clock::TimeOfDay { origin_s } => parse_clock(text).map(|sod| sod - origin_s),
+        Clock::DateTime { origin_unix_s } => {
+            let text = text.trim();
+            let (date, time) = match text.split_once('T') {
+                Some((d, t)) => (d, Some(t)),
+                None => (text, None),
+            };
+            let parts: Vec<&str> = date.split('-').collect();
+            let lens_ok =
+                parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2;
+            if !lens_ok || !date.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                return None;
+            }
+            let d = Date::new(parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+            let sod = match time {
+                Some(t) => parse_clock(t)?,
+                None => 0.0,
+            };
+            d.is_valid().then(|| (d.days() * 86_400 - origin_unix_s) as f64 + sod)
+        }
+    }
+}
+
+fn time_error(clock: Clock, end_s: f64, text: &str) -> String {
+    let (from, to) = (time_text(clock, 0.0), time_text(clock, end_s));
+    match clock {
+        Clock::TimeOfDay { .. } => {
+            format!("t must be a time from {from} to {to} UTC as HH:MM or HH:MM:SS (got \"{}\")", short(text))
+        }
+        Clock::DateTime { .. } => format!(
+            "t must be a date from {from} to {to} as YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC (got \"{}\")",
+            short(text)
+        ),
+    }
 }
 
 /// The query of an incident chapter: `step`, `seed`, then `preset` when the parameters are exactly
@@ -157,8 +213,7 @@ pub fn story_query(
     seed: u64,
     params: &Params,
     sc: &Scenario,
-    origin_s: f64,
-    t_s: Option<f64>,
+    t: Option<(Clock, f64)>,
     embed: bool,
 ) -> Query {
     let mut pairs: Vec<(String, String)> =
@@ -171,8 +226,8 @@ pub fn story_query(
         Some(p) => pairs.push(("preset".into(), p.name.to_string())),
         None => pairs.extend(params.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}")))),
     }
-    if let Some(t) = t_s {
-        pairs.push(("t".into(), clock_of_day(origin_s + t)));
+    if let Some((clock, t)) = t {
+        pairs.push(("t".into(), time_text(clock, t)));
     }
     if embed {
         pairs.push(("embed".into(), "1".into()));
@@ -343,12 +398,13 @@ mod tests {
     #[test]
     fn a_story_url_round_trips_preset_params_time_and_reports_bad_pieces() {
         let sc = find("vsts-2018-02-07").unwrap();
-        let origin = 9.5 * 3600.0;
+        let clock = Clock::TimeOfDay { origin_s: 9.5 * 3600.0 };
+        let time_of = |_: usize, _: &Params| (clock, 12_600.0);
         let mut p = sc.defaults();
         p.apply(sc.params, sc.preset("no-crash-bug").unwrap()).unwrap();
-        let q = story_query(4, 9, &p, sc, origin, Some(2520.0), false);
+        let q = story_query(4, 9, &p, sc, Some((clock, 2520.0)), false);
         assert_eq!(Route::hash_for(Page::Vsts, &q), "#/vsts-2018?step=4&seed=9&preset=no-crash-bug&t=10:12");
-        let back = read_story(&q, 10, sc, origin, 12_600.0);
+        let back = read_story(&q, 10, sc, time_of);
         assert_eq!(back.chapter.params.as_ref(), Some(&p));
         assert_eq!(
             (back.preset, back.t_s, back.chapter.step, back.chapter.seed),
@@ -358,16 +414,16 @@ mod tests {
 
         // A preset with a tweak on top is written as its changed values.
         sc.set_str(&mut p, "min_worker", "400").unwrap();
-        let q = story_query(1, 1, &p, sc, origin, Some(75.0), false);
+        let q = story_query(1, 1, &p, sc, Some((clock, 75.0)), false);
         assert_eq!(q.get("preset"), None);
         assert_eq!(
             (q.get("crash_rate_per_h"), q.get("min_worker"), q.get("t")),
             (Some("0"), Some("400"), Some("09:31:15"))
         );
-        assert_eq!(read_story(&q, 10, sc, origin, 12_600.0).chapter.params.unwrap(), p);
+        assert_eq!(read_story(&q, 10, sc, time_of).chapter.params.unwrap(), p);
 
         let bad = Query::parse("preset=nope&min_worker=banana&seed=-3&t=14:00&n_at=5");
-        let s = read_story(&bad, 10, sc, origin, 12_600.0);
+        let s = read_story(&bad, 10, sc, time_of);
         let msgs: Vec<&str> = s.chapter.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");
         assert!(msgs.iter().any(|m| m.starts_with("seed must be an integer from 0 to")));
@@ -376,6 +432,41 @@ mod tests {
         assert!(msgs.iter().any(|m| m.starts_with("t must be a time from 09:30 to 13:00 UTC")));
         assert_eq!(s.chapter.params.unwrap().get("n_at"), 5.0, "the valid piece is kept");
         assert_eq!((s.preset, s.t_s), (None, None));
+    }
+
+    #[test]
+    fn dates_in_the_url_round_trip_and_parse_strictly() {
+        // 2017-10-01T00:00:00Z.
+        let clock = Clock::DateTime { origin_unix_s: 17_440 * 86_400 };
+        let end = 182.0 * 86_400.0;
+        assert_eq!(time_text(clock, 58.0 * 86_400.0), "2017-11-28");
+        assert_eq!(time_text(clock, 93.0 * 86_400.0 + 11.5 * 3600.0), "2018-01-02T11:30");
+        for t in [0.0, 58.0 * 86_400.0, 93.0 * 86_400.0 + 11.5 * 3600.0, end] {
+            assert_eq!(parse_time(clock, &time_text(clock, t)), Some(t));
+        }
+        for bad in [
+            "2017-11-31",
+            "2017-11-2",
+            "17-11-28",
+            "2017-13-01",
+            "2018-01-02T25:00",
+            "2018-01-02T",
+            "+017-11-28",
+            "28.11.2017",
+            "",
+        ] {
+            assert_eq!(parse_time(clock, bad), None, "{bad}");
+        }
+        let sc = find("7pace-2017").unwrap();
+        let s = read_story(&Query::parse("t=2018-05-01"), 8, sc, |_, _| (clock, end));
+        assert_eq!(s.t_s, None);
+        assert_eq!(
+            s.chapter.errors[0].message,
+            "t must be a date from 2017-10-01 to 2018-04-01 as YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC (got \"2018-05-01\")"
+        );
+        let q = story_query(7, 1, &sc.defaults(), sc, Some((clock, 93.0 * 86_400.0)), false);
+        assert_eq!(q.get("t"), Some("2018-01-02"));
+        assert_eq!(read_story(&q, 8, sc, |_, _| (clock, end)).t_s, Some(93.0 * 86_400.0));
     }
 
     #[test]

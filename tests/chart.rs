@@ -279,7 +279,7 @@ async fn chart_grid_draws_every_chart_of_a_run_and_follows_the_cursor() {
     let clock = Some(postmortem_sim::series::Clock::TimeOfDay { origin_s: 9.5 * 3600.0 });
     let frame = RwSignal::new(Frame::new(0.0, 12_600.0, 12_600.0, clock));
     let run = LiveRun::from_series(vsts_like_series(211));
-    let defs: Vec<_> = VSTS.charts.iter().collect();
+    let defs: Vec<_> = VSTS.scenes[0].charts.iter().collect();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <ChartGrid defs=defs run=run params=params frame=frame /> }
     });
@@ -289,7 +289,10 @@ async fn chart_grid_draws_every_chart_of_a_run_and_follows_the_cursor() {
             .and_then(|d| d.parse::<usize>().ok())
             .unwrap_or(0)
     };
-    assert!(wait_for(3000, || VSTS.charts.iter().all(|c| points(c.id) > 0)).await, "every chart drew");
+    assert!(
+        wait_for(3000, || VSTS.scenes[0].charts.iter().all(|c| points(c.id) > 0)).await,
+        "every chart drew"
+    );
     let full = points("rotation");
     assert_eq!(full, 3 * 211, "three lines of 211 samples");
     // The cursor at 10:00 (1,800 s): only the samples up to it are drawn.
@@ -315,7 +318,11 @@ async fn chart_grid_draws_every_chart_of_a_run_and_follows_the_cursor() {
 async fn timeline_plays_to_what_is_computed_pauses_and_scrubs() {
     use postmortem_lab::components::{Timeline, TimelineState};
     let root = container(900);
-    let state = TimelineState::new(0.0);
+    static PACE: postmortem_lab::components::timeline::Pace = postmortem_lab::components::timeline::Pace {
+        speeds: &[(60.0, "1 min/s"), (1200.0, "20 min/s")],
+        step_s: 10.0,
+    };
+    let state = TimelineState::new(0.0, &PACE);
     state.speed.set(1200.0);
     let computed = RwSignal::new(600.0);
     let clock = Some(postmortem_sim::series::Clock::TimeOfDay { origin_s: 9.5 * 3600.0 });

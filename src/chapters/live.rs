@@ -1,26 +1,33 @@
-//! An incident chapter on a live simulation: the steps are windows on *one* run in the worker.
+//! An incident chapter on live simulations: the steps are windows on the runs of its scenes.
 //!
 //! ```text
-//!  URL ──read_story──► ChapterState { step, seed, params, errors, timeline(cursor, playing, speed) }
+//!  URL ──read_story──► ChapterState { step, seed, params, errors, timelines[scene] }
 //!                          │  (changes are written back with replaceState at most every 150 ms:
 //!                          │   step, seed, preset or changed params, t; not while playing)
-//!        params, seed ─────┴──► use_live_run ──► LiveRun (series streamed from the worker)
-//!                                                  │
-//!  step k ──► window (from, to) ─► Frame { window, cursor } ─► ChartGrid(step's charts, run)
+//!        params, seed ─────┴──► scene_query ──► use_live_run, one per scene ──► LiveRun
+//!                                                  │   (series streamed from the worker)
+//!  step k ──► scene, window (from, to) ─► Frame { window, cursor } ─► ChartGrid(step's charts, run)
 //! ```
 //!
-//! A chapter is data ([`LiveStory`]): its steps (title, time window, our account, quotes from the
-//! postmortem, the charts to show, the knobs to offer), its charts ([`ChartDef`]) and its parameter
-//! groups. Changing step keeps the run; changing a parameter restarts it. Choosing a step moves the
-//! cursor to the end of its window; playing moves the cursor forward and, when it leaves a step's
-//! window, moves on to the next step.
+//! A chapter is data ([`LiveStory`]): its scenes ([`Scene`]: a scenario, its clock, its
+//! timeline's pace and its charts, [`ChartDef`]), its steps (title, scene, time window, our
+//! account, quotes from the postmortem, the charts to show, the knobs to offer) and its parameter
+//! groups. The VSTS chapter has one scene; the 7pace chapter has six months and a zoom on two
+//! hours of 2 January. Every scene runs on the chapter's one set of parameters: the chapter's
+//! scenario lists every parameter of every scene, and a scene's run gets the changed ones it
+//! knows, plus the values the scene fixes (e.g. a coarser sample interval).
+//!
+//! Changing step keeps the runs; changing a parameter restarts them. A scene's run starts when a
+//! step of it is first shown. Choosing a step moves its scene's cursor to the end of its window;
+//! playing moves the cursor forward and, when it leaves a step's window, moves on to the next
+//! step of the same scene.
 
 use super::incident::{quotes, Quote};
 use crate::charts::{ChartDef, ChartGrid, Frame};
-use crate::components::timeline::clock_text;
+use crate::components::timeline::{clock_text, Pace};
 use crate::components::{ParamGroup, ParamPanel, ParamRow, Presets, StepNav, Timeline, TimelineState};
 use crate::routes::{Page, Query};
-use crate::url_state::{changed_query, read_story, story_query, write_hash};
+use crate::url_state::{read_story, story_query, write_hash};
 use crate::worker::client::{use_live_run, LiveRun, LiveStatus};
 use leptos::prelude::*;
 use postmortem_sim::params::{ParamError, Params};
@@ -33,13 +40,15 @@ pub struct LiveStep {
     pub title: &'static str,
     /// When, in words, e.g. "10:10 UTC".
     pub when: &'static str,
+    /// The scene whose run the step looks at (an index into [`LiveStory::scenes`]).
+    pub scene: usize,
     /// The part of the run the step looks at [simulated s].
     pub window: (f64, f64),
     /// Our account, one paragraph per entry.
     pub paragraphs: &'static [&'static str],
     /// Quotes from the postmortem.
     pub quotes: &'static [Quote],
-    /// Ids of the charts this step shows, in order; the others are under "More charts".
+    /// Ids of the charts this step shows, in order; the scene's others are under "More charts".
     pub charts: &'static [&'static str],
     /// Parameters offered at this step, by name.
     pub knobs: &'static [&'static str],
@@ -55,6 +64,42 @@ pub struct StepAction {
     pub label: &'static str,
     /// The changes, as `name=value` texts, for the cursor at simulated time `t_s`.
     pub changes: fn(t_s: f64) -> Vec<(&'static str, String)>,
+}
+
+/// One run a chapter looks at, with its own timeline.
+pub struct Scene {
+    /// The scenario it runs.
+    pub scenario: &'static str,
+    /// Values this chapter fixes for the run whatever the parameters say, e.g. a sample interval
+    /// that keeps six months of samples small. Not offered in the panel.
+    pub fixed: &'static [(&'static str, f64)],
+    /// The run's clock for the chapter's parameters, known before its first samples.
+    pub clock: fn(&Params) -> Clock,
+    /// Simulated time at which the run ends [s].
+    pub end_s: f64,
+    /// Speeds and scrubber step of its timeline.
+    pub pace: &'static Pace,
+    /// Every chart of the scene.
+    pub charts: &'static [ChartDef],
+}
+
+impl Scene {
+    fn chart(&'static self, id: &str) -> Option<&'static ChartDef> {
+        self.charts.iter().find(|c| c.id == id)
+    }
+}
+
+/// The query a scene's run starts with: the changed parameters of `params` (read against the
+/// chapter's scenario `sc`) that the scene's scenario `scene_sc` has, except those the scene
+/// fixes, then the fixed values.
+pub fn scene_query(params: &Params, sc: &Scenario, scene: &Scene, scene_sc: &Scenario) -> String {
+    let fixed = |n: &str| scene.fixed.iter().any(|(f, _)| *f == n);
+    let pairs = params
+        .changed(sc.params)
+        .filter(|(n, _)| scene_sc.param(n).is_some() && !fixed(n))
+        .map(|(n, v)| (n.to_string(), format!("{v}")))
+        .chain(scene.fixed.iter().map(|(n, v)| (n.to_string(), format!("{v}"))));
+    Query::from_pairs(pairs.collect::<Vec<_>>()).encode()
 }
 
 /// A live incident chapter, as data.
@@ -73,25 +118,24 @@ pub struct LiveStory {
     pub source: &'static str,
     /// Its address.
     pub source_url: Option<&'static str>,
-    /// The scenario every step looks at.
+    /// The scenario whose parameters the chapter edits (and reads from the URL): every scene's
+    /// parameters are among its.
     pub scenario: &'static str,
-    /// The scenario's clock: seconds after midnight UTC at simulated time 0.
-    pub origin_s: f64,
-    /// Simulated time at which the scenario ends [s].
-    pub end_s: f64,
+    /// The runs the steps look at.
+    pub scenes: &'static [Scene],
     /// Step titles (the same as `steps[i].title`), for the step navigation.
     pub titles: &'static [&'static str],
     /// The steps.
     pub steps: &'static [LiveStep],
-    /// Every chart the chapter can show.
-    pub charts: &'static [ChartDef],
     /// Parameter groups for the panel.
     pub groups: &'static [ParamGroup],
+    /// Under the charts: which magnitudes come from the postmortem and which are ours.
+    pub note: &'static str,
 }
 
 impl LiveStory {
-    fn chart(&'static self, id: &str) -> Option<&'static ChartDef> {
-        self.charts.iter().find(|c| c.id == id)
+    fn scene_of(&'static self, step: usize) -> &'static Scene {
+        &self.scenes[self.steps[step - 1].scene]
     }
 }
 
@@ -106,46 +150,75 @@ pub struct ChapterState {
     pub params: RwSignal<Params>,
     /// Messages for refused values.
     pub errors: RwSignal<Vec<ParamError>>,
-    /// The timeline.
-    pub timeline: TimelineState,
+    /// One timeline per scene.
+    pub timelines: StoredValue<Vec<TimelineState>>,
     /// Embed mode (figures and panel only).
     pub embed: bool,
+}
+
+impl ChapterState {
+    /// The timeline of scene `k`.
+    pub fn timeline(&self, k: usize) -> TimelineState {
+        self.timelines.with_value(|t| t[k])
+    }
 }
 
 /// Reads the chapter's state from `query` and writes every change back to the URL.
 pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Query) -> (ChapterState, bool) {
     let n = story.steps.len();
-    let url = read_story(query, n, sc, story.origin_s, story.end_s);
+    let time_of = |k: usize, p: &Params| {
+        let scene = story.scene_of(k);
+        ((scene.clock)(p), scene.end_s)
+    };
+    let url = read_story(query, n, sc, time_of);
     let had_errors = !url.chapter.errors.is_empty();
     let k0 = url.chapter.step;
+    // Each timeline starts at the end of its scene's first step, the URL's time for the step's own.
+    let timelines = story
+        .scenes
+        .iter()
+        .enumerate()
+        .map(|(j, scene)| {
+            let first = story.steps.iter().find(|s| s.scene == j).map_or(scene.end_s, |s| s.window.1);
+            let at = if story.steps[k0 - 1].scene == j {
+                url.t_s.unwrap_or(story.steps[k0 - 1].window.1)
+            } else {
+                first
+            };
+            TimelineState::new(at, scene.pace)
+        })
+        .collect();
     let state = ChapterState {
         step: RwSignal::new(k0),
         seed: RwSignal::new(url.chapter.seed),
         params: RwSignal::new(url.chapter.params.unwrap_or_else(|| sc.defaults())),
         errors: RwSignal::new(url.chapter.errors),
-        timeline: TimelineState::new(url.t_s.unwrap_or(story.steps[k0 - 1].window.1)),
+        timelines: StoredValue::new(timelines),
         embed: url.chapter.embed,
     };
-    let ChapterState { step, seed, params, timeline, embed, .. } = state;
-    // Steps chosen by the reader move the cursor to the end of their window; steps reached by
-    // playing do not.
+    let ChapterState { step, seed, params, embed, .. } = state;
+    // Steps chosen by the reader move their scene's cursor to the end of their window and stop
+    // playing; steps reached by playing do not.
     let auto = StoredValue::new(false);
     Effect::new(move |prev: Option<usize>| {
         let k = step.get();
         if prev.is_some_and(|p| p != k) && !auto.get_value() {
-            timeline.playing.set(false);
-            timeline.cursor.set(story.steps[k - 1].window.1);
+            state.timelines.with_value(|t| t.iter().for_each(|t| t.playing.set(false)));
+            state.timeline(story.steps[k - 1].scene).cursor.set(story.steps[k - 1].window.1);
         }
         auto.set_value(false);
         k
     });
     Effect::new(move |_| {
+        let k = step.get();
+        let here = &story.steps[k - 1];
+        let timeline = state.timeline(here.scene);
         if !timeline.playing.get() {
             return;
         }
         let t = timeline.cursor.get();
-        let k = step.get_untracked();
-        if k < n && t > story.steps[k - 1].window.1 && t >= story.steps[k].window.0 {
+        let next = story.steps.get(k).filter(|next| next.scene == here.scene);
+        if next.is_some_and(|next| t > here.window.1 && t >= next.window.0) {
             auto.set_value(true);
             step.set(k + 1);
         }
@@ -155,13 +228,18 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
     // address is where the reader stopped.
     let pending = StoredValue::new(None::<Query>);
     Effect::new(move |_| {
+        let k = step.get();
+        let timeline = state.timeline(story.steps[k - 1].scene);
         if timeline.playing.get() {
             return;
         }
-        let k = step.get();
         let s = seed.get();
-        let t = (timeline.cursor.get() / 10.0).round() * 10.0;
-        let q = params.with(|p| story_query(k, s, p, sc, story.origin_s, Some(t), embed));
+        let t = timeline.cursor.get();
+        let q = params.with(|p| {
+            let (clock, _) = time_of(k, p);
+            let grain = if matches!(clock, Clock::DateTime { .. }) { 60.0 } else { 10.0 };
+            story_query(k, s, p, sc, Some((clock, (t / grain).round() * grain)), embed)
+        });
         if pending.get_value().is_none() {
             set_timeout(
                 move || {
@@ -180,28 +258,41 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
 
 /// Renders a live chapter from its URL query.
 pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
-    let Ok(sc) = find(story.scenario) else {
-        return view! {
-            <p class="notice warn">{format!("The scenario \"{}\" is missing from the simulation core.", story.scenario)}</p>
-        }
-        .into_any();
+    let missing = |name: &str| {
+        view! { <p class="notice warn">{format!("The scenario \"{name}\" is missing from the simulation core.")}</p> }
+            .into_any()
     };
-    let (state, had_errors) = use_chapter(story, sc, &query);
-    let ChapterState { step, seed, params, errors, timeline, embed } = state;
-    let changed = Memo::new(move |_| params.with(|p| changed_query(p, sc)));
-    let run = use_live_run(story.scenario, changed.into(), seed.into());
-    let status = run.status_signal();
-    // The chapter's clock is known before the run's first samples arrive.
-    let clock = Signal::stored(Some(Clock::TimeOfDay { origin_s: story.origin_s }));
-    let range = Signal::derive(move || (0.0, story.end_s));
-    let computed = Signal::derive(move || {
-        let s = status.get();
-        if s.done {
-            story.end_s
-        } else {
-            s.now_s
+    let Ok(sc) = find(story.scenario) else { return missing(story.scenario) };
+    let mut scene_scs = Vec::new();
+    for scene in story.scenes {
+        match find(scene.scenario) {
+            Ok(s) => scene_scs.push(s),
+            Err(_) => return missing(scene.scenario),
         }
-    });
+    }
+    let (state, had_errors) = use_chapter(story, sc, &query);
+    let ChapterState { step, seed, params, errors, embed, .. } = state;
+    let scene_k = Memo::new(move |_| story.steps[step.get() - 1].scene);
+    // One run per scene, started when the reader first gets to it.
+    let runs: Vec<LiveRun> = story
+        .scenes
+        .iter()
+        .zip(scene_scs)
+        .enumerate()
+        .map(|(j, (scene, scene_sc))| {
+            let seen = RwSignal::new(false);
+            Effect::new(move |_| {
+                if scene_k.get() == j {
+                    seen.set(true);
+                }
+            });
+            let query =
+                Memo::new(move |_| seen.get().then(|| params.with(|p| scene_query(p, sc, scene, scene_sc))));
+            use_live_run(scene.scenario, query.into(), seed.into())
+        })
+        .collect();
+    let runs = StoredValue::new(runs);
+    let run_of = move |j: usize| runs.with_value(|r| r[j]);
     let n = story.steps.len();
     let notice = move || {
         (had_errors && !errors.with(Vec::is_empty)).then(|| {
@@ -213,17 +304,41 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             }
         })
     };
-    let window = Signal::derive(move || story.steps[step.get() - 1].window);
-    // A run that failed will not get further: playing stops.
-    Effect::new(move |_| {
-        if status.with(|s| s.error.is_some()) {
-            timeline.playing.set(false);
-        }
-    });
+    // A run that failed will not get further: its timeline stops playing.
+    for j in 0..story.scenes.len() {
+        let status = run_of(j).status_signal();
+        Effect::new(move |_| {
+            if status.with(|s| s.error.is_some()) {
+                state.timeline(j).playing.set(false);
+            }
+        });
+    }
+    let clock_of = move |j: usize| Signal::derive(move || params.with(|p| (story.scenes[j].clock)(p)));
     let frame = Signal::derive(move || {
-        let (from, to) = story.steps[step.get() - 1].window;
-        Frame::new(from, to, timeline.cursor.get(), clock.get())
+        let s = &story.steps[step.get() - 1];
+        let clock = params.with(|p| (story.scenes[s.scene].clock)(p));
+        Frame::new(s.window.0, s.window.1, state.timeline(s.scene).cursor.get(), Some(clock))
     });
+    let dock = move || {
+        let j = scene_k.get();
+        let scene = &story.scenes[j];
+        let run = run_of(j);
+        let status = run.status_signal();
+        let computed = Signal::derive(move || {
+            let s = status.get();
+            if s.done {
+                scene.end_s
+            } else {
+                s.now_s
+            }
+        });
+        let window = Signal::derive(move || story.steps[step.get() - 1].window);
+        let clock = clock_of(j);
+        view! {
+            <Timeline state=state.timeline(j) range=(0.0, scene.end_s) computed=computed clock=clock window=window />
+            <RunStatus run=run clock=clock />
+        }
+    };
     let narrative = move || {
         let k = step.get();
         let s = &story.steps[k - 1];
@@ -250,9 +365,11 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
     let figures = move || {
         let k = step.get();
         let s = &story.steps[k - 1];
-        let main: Vec<&'static ChartDef> = s.charts.iter().filter_map(|id| story.chart(id)).collect();
+        let scene = &story.scenes[s.scene];
+        let run = run_of(s.scene);
+        let main: Vec<&'static ChartDef> = s.charts.iter().filter_map(|id| scene.chart(id)).collect();
         let rest: Vec<&'static ChartDef> =
-            story.charts.iter().filter(|c| !s.charts.contains(&c.id)).collect();
+            scene.charts.iter().filter(|c| !s.charts.contains(&c.id)).collect();
         let more_open = RwSignal::new(false);
         view! {
             <ChartGrid defs=main run=run params=params frame=frame />
@@ -276,7 +393,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         let action = s.action.as_ref().map(|a| {
             let apply = move |_| {
                 let mut next = params.get_untracked();
-                let t = timeline.cursor.get_untracked();
+                let t = state.timeline(s.scene).cursor.get_untracked();
                 for (name, value) in (a.changes)(t) {
                     let result = sc.set_str(&mut next, name, &value);
                     errors.update(|e| {
@@ -320,10 +437,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                 <StepNav titles=story.titles step=step />
             </header>
             {notice}
-            <div class="timeline-dock">
-                <Timeline state=timeline range=range computed=computed clock=clock window=window />
-                <RunStatus run=run clock=clock />
-            </div>
+            <div class="timeline-dock">{dock}</div>
             <div class="chapter-grid">
                 <section class="narrative" aria-labelledby="step-title" hidden=embed>
                     {narrative}
@@ -338,12 +452,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                             }
                         })}
                     {figures}
-                    <p class="provenance-note">
-                        "Every line is simulated in your browser from the parameters on the right. The postmortem gives the \
-                         shape of the system (7 ATs, 2 processes each, MinWorker 192, the 500 ms gate, the probes); rates, \
-                         costs and thresholds marked illustrative are ours, so read the charts for their shape, not their \
-                         exact numbers."
-                    </p>
+                    <p class="provenance-note">{story.note}</p>
                 </section>
                 <aside class="panel drawer" class:open=move || drawer.get() aria-label="Parameters">
                     <button
@@ -413,5 +522,48 @@ fn status_text(s: &LiveStatus, clock: Option<Clock>) -> String {
         format!("Simulated to {}{took}", clock_text(clock, s.end_s))
     } else {
         format!("Simulating… {}", clock_text(clock, s.now_s))
+    }
+}
+
+/// Checks a story's data: titles match, windows lie in their scene and move forward within it,
+/// steps name real charts and parameters, every parameter but those `unlisted` is in exactly one
+/// group, and every scene's parameters are the chapter's.
+#[cfg(test)]
+pub(crate) fn check_story(story: &'static LiveStory, unlisted: &[&str]) {
+    let sc = find(story.scenario).unwrap();
+    assert_eq!(story.titles.len(), story.steps.len());
+    let mut last_end = vec![f64::NEG_INFINITY; story.scenes.len()];
+    for (k, s) in story.steps.iter().enumerate() {
+        let scene = &story.scenes[s.scene];
+        assert_eq!(story.titles[k], s.title);
+        assert!(s.window.0 >= 0.0 && s.window.0 < s.window.1 && s.window.1 <= scene.end_s, "step {}", k + 1);
+        assert!(s.window.1 >= last_end[s.scene], "step {} ends before the one before it", k + 1);
+        last_end[s.scene] = s.window.1;
+        assert!(!s.charts.is_empty());
+        for id in s.charts {
+            assert!(scene.chart(id).is_some(), "step {} names chart {id}", k + 1);
+        }
+        for name in s.knobs {
+            assert!(sc.param(name).is_some(), "step {} names parameter {name}", k + 1);
+        }
+    }
+    for g in story.groups {
+        for name in g.names {
+            assert!(sc.param(name).is_some(), "group {} names {name}", g.title);
+        }
+    }
+    for p in sc.params {
+        let groups = story.groups.iter().filter(|g| g.names.contains(&p.name)).count();
+        let want = usize::from(!unlisted.contains(&p.name));
+        assert_eq!(groups, want, "{} is in {groups} groups", p.name);
+    }
+    for scene in story.scenes {
+        let ssc = find(scene.scenario).unwrap();
+        for p in ssc.params {
+            assert!(sc.param(p.name).is_some(), "{} of {} is not the chapter's", p.name, scene.scenario);
+        }
+        for (name, value) in scene.fixed {
+            assert!(ssc.param(name).unwrap().check(*value).is_ok(), "fixed {name}");
+        }
     }
 }

@@ -3,13 +3,14 @@
 
 use super::incident::quote as q;
 use super::landing::{VSTS_SOURCE, VSTS_URL};
-use super::live::{live_chapter, LiveStep, LiveStory, StepAction};
+use super::live::{live_chapter, LiveStep, LiveStory, Scene, StepAction};
 use crate::charts::{Axis, ChartDef, ChartSpec, ColorRole, Frame};
+use crate::components::timeline::Pace;
 use crate::components::ParamGroup;
 use crate::routes::{Page, Query};
 use leptos::prelude::*;
 use postmortem_sim::params::Params;
-use postmortem_sim::series::Series;
+use postmortem_sim::series::{Clock, Series};
 
 /// The chapter for `#/vsts-2018`.
 pub fn chapter(query: Query) -> impl IntoView {
@@ -36,8 +37,14 @@ pub static VSTS: LiveStory = LiveStory {
     source: VSTS_SOURCE,
     source_url: Some(VSTS_URL),
     scenario: "vsts-2018-02-07",
-    origin_s: ORIGIN_S,
-    end_s: at(13, 0),
+    scenes: &[Scene {
+        scenario: "vsts-2018-02-07",
+        fixed: &[],
+        clock: |_| Clock::TimeOfDay { origin_s: ORIGIN_S },
+        end_s: END_S,
+        pace: &PACE,
+        charts: CHARTS,
+    }],
     titles: &[
         "A healthy baseline",
         "A crash bug lands",
@@ -51,8 +58,27 @@ pub static VSTS: LiveStory = LiveStory {
         "The fixes",
     ],
     steps: STEPS,
-    charts: CHARTS,
     groups: GROUPS,
+    note:
+        "Every line is simulated in your browser from the parameters on the right. The postmortem gives the \
+           shape of the system (7 ATs, 2 processes each, MinWorker 192, the 500 ms gate, the probes); rates, \
+           costs and thresholds marked illustrative are ours, so read the charts for their shape, not their \
+           exact numbers.",
+};
+
+/// 13:00 UTC, the end of the run.
+const END_S: f64 = at(13, 0);
+
+/// Playback from a minute per second to the whole incident in ten seconds.
+static PACE: Pace = Pace {
+    speeds: &[
+        (60.0, "1 min/s"),
+        (180.0, "3 min/s"),
+        (300.0, "5 min/s"),
+        (630.0, "whole incident in 20 s"),
+        (1260.0, "in 10 s"),
+    ],
+    step_s: 10.0,
 };
 
 /// The parameter groups of MODEL.md 3.5.
@@ -401,6 +427,7 @@ fn crash_now(t_s: f64) -> Vec<(&'static str, String)> {
 
 static STEPS: &[LiveStep] = &[
     LiveStep {
+        scene: 0,
         title: "A healthy baseline",
         when: "Before 2 February 2018",
         window: (at(9,30), at(10,5)),
@@ -424,6 +451,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Set the crash rate to 0 to see the scale unit as it was before 2 February: seven ATs, steady, with room to spare.",
     },
     LiveStep {
+        scene: 0,
         title: "A crash bug lands",
         when: "From 2 February 2018",
         window: (at(9,30), at(10,10)),
@@ -449,6 +477,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Compare the true crashes with what the telemetry reported; switch the telemetry fix on.",
     },
     LiveStep {
+        scene: 0,
         title: "A vulnerable morning",
         when: "7 February, before 10:10 UTC",
         window: (at(9,30), at(10,12)),
@@ -469,6 +498,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Switch the health agent off, or guard it so it never leaves fewer than 6 ATs visible.",
     },
     LiveStep {
+        scene: 0,
         title: "The trigger: a reconnect storm",
         when: "10:10 UTC",
         window: (at(10,5), at(10,20)),
@@ -499,6 +529,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Spread the reconnects with 30 s of jitter, or shrink the message buffer to 250, and watch the storm.",
     },
     LiveStep {
+        scene: 0,
         title: "First impact",
         when: "10:15–10:17 UTC",
         window: (at(10,10), at(10,30)),
@@ -519,6 +550,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Let the probe bypass the request queue, or cap executing requests below MinWorker.",
     },
     LiveStep {
+        scene: 0,
         title: "The vicious cycle",
         when: "10:17–12:13 UTC",
         window: (at(10,15), at(12,15)),
@@ -557,6 +589,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Raise MinWorker, switch on the .NET 6 thread pool, or let the system add ATs by itself.",
     },
     LiveStep {
+        scene: 0,
         title: "Mitigation by hand",
         when: "12:13 UTC",
         window: (at(12,5), at(12,25)),
@@ -575,6 +608,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Space the three recycles 10 minutes apart (minutes after 09:30) and see whether the scale unit still recovers.",
     },
     LiveStep {
+        scene: 0,
         title: "Recovery",
         when: "12:18–12:21 UTC",
         window: (at(12,10), at(12,30)),
@@ -593,6 +627,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "",
     },
     LiveStep {
+        scene: 0,
         title: "A fragile tail",
         when: "12:20–12:40 UTC",
         window: (at(12,15), at(13,0)),
@@ -610,6 +645,7 @@ static STEPS: &[LiveStep] = &[
         action: Some(StepAction { label: "Force a crash at the timeline's time", changes: crash_now }),
     },
     LiveStep {
+        scene: 0,
         title: "The fixes",
         when: "From 10 February 2018",
         window: (at(9,30), at(13,0)),
@@ -638,43 +674,15 @@ mod tests {
     use postmortem_sim::scenario::find;
 
     #[test]
-    fn every_step_names_real_charts_and_parameters_and_windows_move_forward() {
-        let sc = find(VSTS.scenario).unwrap();
-        assert_eq!(VSTS.titles.len(), VSTS.steps.len());
-        let mut last_end = f64::NEG_INFINITY;
-        for (k, s) in VSTS.steps.iter().enumerate() {
-            assert_eq!(VSTS.titles[k], s.title);
-            assert!(
-                s.window.0 >= 0.0 && s.window.0 < s.window.1 && s.window.1 <= VSTS.end_s,
-                "step {}",
-                k + 1
-            );
-            assert!(s.window.1 >= last_end, "step {} ends before the one before it", k + 1);
-            last_end = s.window.1;
-            assert!(!s.charts.is_empty());
-            for id in s.charts {
-                assert!(VSTS.charts.iter().any(|c| c.id == *id), "step {} names chart {id}", k + 1);
-            }
-            for name in s.knobs {
-                assert!(sc.param(name).is_some(), "step {} names parameter {name}", k + 1);
-            }
-        }
-        for g in VSTS.groups {
-            for name in g.names {
-                assert!(sc.param(name).is_some(), "group {} names {name}", g.title);
-            }
-        }
-        // Every parameter is in exactly one group.
-        for p in sc.params {
-            assert_eq!(VSTS.groups.iter().filter(|g| g.names.contains(&p.name)).count(), 1, "{}", p.name);
-        }
+    fn the_story_names_real_charts_and_parameters_and_windows_move_forward() {
+        super::super::live::check_story(&VSTS, &[]);
     }
 
     #[test]
     fn the_crash_button_sets_a_valid_time_from_the_cursor() {
         let sc = find(VSTS.scenario).unwrap();
         let mut p = sc.defaults();
-        for (t, want) in [(at(12, 30), "180"), (at(12, 30) + 29.0, "180"), (0.0, "0"), (VSTS.end_s, "210")] {
+        for (t, want) in [(at(12, 30), "180"), (at(12, 30) + 29.0, "180"), (0.0, "0"), (END_S, "210")] {
             let changes = crash_now(t);
             assert_eq!(changes, vec![("force_crash_min", want.to_string())]);
             sc.set_str(&mut p, changes[0].0, &changes[0].1).unwrap();
@@ -690,8 +698,8 @@ mod tests {
         let mut sim = sc.start(&p, 1).unwrap();
         sim.run_to_end();
         let s = sim.series();
-        let f = Frame::new(0.0, VSTS.end_s, VSTS.end_s, s.clock);
-        for c in VSTS.charts {
+        let f = Frame::new(0.0, END_S, END_S, s.clock);
+        for c in CHARTS {
             let spec = (c.spec)(s, &p, &f);
             assert!(!spec.lines.is_empty(), "{}", c.id);
             for l in &spec.lines {

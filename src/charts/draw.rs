@@ -4,11 +4,12 @@
 //! Layout, top to bottom: the title and a legend that wraps (so it never covers data), then the plot
 //! with its axes. Guides are dashed and labelled at their end.
 
-use super::spec::{short_num, ChartSpec, YScale};
+use super::spec::{short_num, ChartSpec, XTime, YScale};
 use super::theme::Theme;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use postmortem_sim::calendar::Date;
 
 /// The error a drawing function returns for backend `DB`.
 pub type DrawError<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
@@ -139,7 +140,11 @@ pub fn draw_chart<DB: DrawingBackend>(
     };
     let in_x = |x: f64| x.is_finite() && x >= x_lo && x <= x_hi;
     let y_fmt = |v: &f64| if log { short_num(10f64.powf(*v)) } else { short_num(*v) };
-    let x_fmt = |v: &f64| if spec.x_clock { clock_minutes(*v) } else { short_num(*v) };
+    let x_fmt = |v: &f64| match spec.x_time {
+        XTime::Plain => short_num(*v),
+        XTime::Minutes => clock_minutes(*v),
+        XTime::Days => day_month(*v),
+    };
 
     let label_style = text(font, px, &theme.muted);
     let desc_style = text(font, px, &theme.muted);
@@ -165,7 +170,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         .axis_style(theme.axis.stroke_width(zu(1.0)))
         .set_all_tick_mark_size(z(4.0))
         .x_label_offset(0)
-        .x_labels(if spec.x_clock { 5 } else { 6 })
+        .x_labels(if spec.x_time == XTime::Plain { 6 } else { 5 })
         .y_labels(spec.y_labels.unwrap_or(if log { ((y_hi - y_lo) as usize + 1).clamp(2, 8) } else { 5 }))
         .label_style(label_style.clone())
         .axis_desc_style(desc_style)
@@ -301,10 +306,20 @@ fn widen(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
-/// Minutes since midnight as `HH:MM`.
+/// Minutes since a midnight as `HH:MM`.
 pub fn clock_minutes(m: f64) -> String {
-    crate::url_state::hhmm(m.round() * 60.0)
+    crate::url_state::hhmm(m.round().rem_euclid(1440.0) * 60.0)
 }
+
+/// Days since 1970-01-01 as the date, e.g. `28 Nov`.
+pub fn day_month(days: f64) -> String {
+    let d = Date::from_days(days.floor() as i64);
+    format!("{} {}", d.day, MONTHS[(d.month as usize).clamp(1, 12) - 1])
+}
+
+/// Month abbreviations.
+pub const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 #[cfg(test)]
 mod tests {

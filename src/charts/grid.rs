@@ -3,9 +3,10 @@
 //! [`ChartGrid`] draws any number of them.
 //!
 //! A chart shows its window and the data up to the cursor, so playing the timeline draws the story
-//! as it happened. Time on the x axis is the scenario's wall clock, in minutes since midnight.
+//! as it happened. Time on the x axis is the scenario's wall clock: minutes since midnight for a
+//! window of hours, days since 1970 for a window of months.
 
-use super::{Chart, ChartSpec, ColorRole};
+use super::{Chart, ChartSpec, ColorRole, XTime};
 use crate::worker::client::LiveRun;
 use leptos::prelude::*;
 use postmortem_sim::params::Params;
@@ -20,23 +21,35 @@ pub struct Frame {
     pub to_s: f64,
     /// The timeline's cursor [simulated s]; data after it is not drawn.
     pub cursor_s: f64,
-    /// Seconds after midnight at simulated time 0.
+    /// What x is.
+    pub unit: XTime,
+    /// Seconds after the x axis's zero at simulated time 0.
     pub origin_s: f64,
 }
 
+/// Windows longer than this are drawn in days, shorter ones on a clock.
+const DAYS_ABOVE_S: f64 = 3.0 * 86_400.0;
+
 impl Frame {
-    /// A frame for `clock` (seconds after midnight at time 0, or 0 without a clock).
+    /// A frame on `clock`: minutes since midnight for a time of day (or plain seconds / 60
+    /// without a clock); for a date-time, minutes since 1970 when the window is at most three
+    /// days long, days since 1970 otherwise.
     pub fn new(from_s: f64, to_s: f64, cursor_s: f64, clock: Option<Clock>) -> Frame {
-        let origin_s = match clock {
-            Some(Clock::TimeOfDay { origin_s }) => origin_s,
-            _ => 0.0,
+        let (unit, origin_s) = match clock {
+            Some(Clock::TimeOfDay { origin_s }) => (XTime::Minutes, origin_s),
+            Some(Clock::DateTime { origin_unix_s }) if to_s - from_s > DAYS_ABOVE_S => {
+                (XTime::Days, origin_unix_s as f64)
+            }
+            Some(Clock::DateTime { origin_unix_s }) => (XTime::Minutes, origin_unix_s as f64),
+            None => (XTime::Minutes, 0.0),
         };
-        Frame { from_s, to_s, cursor_s, origin_s }
+        Frame { from_s, to_s, cursor_s, unit, origin_s }
     }
 
-    /// Simulated time as minutes since midnight (the x axis).
+    /// Simulated time on the x axis.
     pub fn x(&self, t_s: f64) -> f64 {
-        (self.origin_s + t_s) / 60.0
+        let per = if self.unit == XTime::Days { 86_400.0 } else { 60.0 };
+        (self.origin_s + t_s) / per
     }
 
     /// The row range of `series` inside the window and not after the cursor.
@@ -68,7 +81,7 @@ impl Frame {
 
     /// Adds the window as the x range and, when inside it, the cursor as a guide.
     pub fn frame(&self, spec: ChartSpec) -> ChartSpec {
-        let spec = spec.clock_x().x_range(self.x(self.from_s), self.x(self.to_s));
+        let spec = spec.time_x(self.unit).x_range(self.x(self.from_s), self.x(self.to_s));
         if self.cursor_s > self.from_s && self.cursor_s < self.to_s {
             spec.v_guide(self.x(self.cursor_s), "now", ColorRole::Muted)
         } else {
@@ -131,6 +144,21 @@ mod tests {
     }
 
     #[test]
+    fn a_date_time_clock_draws_months_in_days_and_hours_on_a_clock() {
+        // 2017-10-01T00:00:00Z is day 17440.
+        let clock = Some(Clock::DateTime { origin_unix_s: 17_440 * 86_400 });
+        let months = Frame::new(0.0, 182.0 * 86_400.0, 0.0, clock);
+        assert_eq!(months.unit, XTime::Days);
+        assert_eq!(months.x(86_400.0 * 1.5), 17_441.5);
+        assert_eq!(crate::charts::draw::day_month(months.x(58.0 * 86_400.0)), "28 Nov");
+        let hours = Frame::new(0.0, 7_200.0, 0.0, clock);
+        assert_eq!(hours.unit, XTime::Minutes);
+        assert_eq!(crate::charts::draw::clock_minutes(hours.x(3_600.0 * 11.5)), "11:30");
+        assert_eq!(hours.frame(ChartSpec::default()).x_time, XTime::Minutes);
+        assert_eq!(months.frame(ChartSpec::default()).x_time, XTime::Days);
+    }
+
+    #[test]
     fn a_frame_takes_the_window_up_to_the_cursor_on_a_clock_axis() {
         let clock = Some(Clock::TimeOfDay { origin_s: 9.5 * 3600.0 });
         let f = Frame::new(120.0, 420.0, 300.0, clock);
@@ -142,7 +170,7 @@ mod tests {
         assert!(f.points(&s, "missing", 1.0).is_empty());
         let spec = f.frame(ChartSpec::default());
         assert_eq!(spec.x_range, Some((572.0, 577.0)));
-        assert!(spec.x_clock);
+        assert_eq!(spec.x_time, XTime::Minutes);
         assert_eq!(spec.v_guides.len(), 1, "the cursor is inside the window");
         let past = Frame::new(120.0, 420.0, 9_999.0, clock);
         assert_eq!(past.rows(&s), 2..8);

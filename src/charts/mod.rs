@@ -16,5 +16,5 @@ pub mod theme;
 
 pub use component::{Chart, ThemeEpoch};
 pub use grid::{ChartDef, ChartGrid, Frame};
-pub use spec::{Axis, ChartSpec};
+pub use spec::{Axis, ChartSpec, XTime};
 pub use theme::ColorRole;

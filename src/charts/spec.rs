@@ -103,8 +103,20 @@ pub struct ChartSpec {
     pub y_range: Option<(f64, f64)>,
     /// At most this many y tick labels (plotters picks round values); 5 otherwise.
     pub y_labels: Option<usize>,
-    /// x values are minutes since midnight, labelled `HH:MM` (round minutes make round times).
-    pub x_clock: bool,
+    /// What x values are: plain numbers, or time on a wall clock.
+    pub x_time: XTime,
+}
+
+/// How x values read as time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum XTime {
+    /// Plain numbers.
+    #[default]
+    Plain,
+    /// Minutes since a midnight UTC, labelled `HH:MM` (round minutes make round times).
+    Minutes,
+    /// Days since 1970-01-01, labelled with the date, e.g. `28 Nov`.
+    Days,
 }
 
 impl ChartSpec {
@@ -167,9 +179,9 @@ impl ChartSpec {
         self
     }
 
-    /// Labels x as a wall clock: x values are minutes since midnight.
-    pub fn clock_x(mut self) -> Self {
-        self.x_clock = true;
+    /// Labels x as time: see [`XTime`].
+    pub fn time_x(mut self, unit: XTime) -> Self {
+        self.x_time = unit;
         self
     }
 

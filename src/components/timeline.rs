@@ -12,28 +12,47 @@
 //! being looked at plays that window again. Space plays and pauses unless the focused control uses
 //! Space itself.
 
+use crate::charts::draw::MONTHS;
 use leptos::prelude::*;
+use postmortem_sim::calendar::{weekday, Date};
 use postmortem_sim::series::Clock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Playback speeds: simulated seconds per real second, and their labels.
-pub const SPEEDS: [(f64, &str); 5] = [
-    (60.0, "1 min/s"),
-    (180.0, "3 min/s"),
-    (300.0, "5 min/s"),
-    (630.0, "whole incident in 20 s"),
-    (1260.0, "in 10 s"),
-];
+/// How a timeline moves: its playback speeds and the scrubber's step.
+#[derive(Debug)]
+pub struct Pace {
+    /// Simulated seconds per real second, and their labels; the first is the default.
+    pub speeds: &'static [(f64, &'static str)],
+    /// One step of the scrubber (and of an arrow key on it) [simulated s].
+    pub step_s: f64,
+}
 
-/// The clock text for simulated time `t_s`.
+/// The clock text for simulated time `t_s`: `10:42:30 UTC`, or `Tue 28 Nov 2017, 14:30 UTC` on a
+/// date-time clock.
 pub fn clock_text(clock: Option<Clock>, t_s: f64) -> String {
     match clock {
         Some(c @ Clock::TimeOfDay { .. }) => format!("{} UTC", c.format(t_s)),
-        Some(c) => c.format(t_s),
+        Some(Clock::DateTime { origin_unix_s }) => {
+            let unix = origin_unix_s + t_s.max(0.0).round() as i64;
+            let days = unix.div_euclid(86_400);
+            let d = Date::from_days(days);
+            let m = unix.rem_euclid(86_400) / 60;
+            format!(
+                "{} {} {} {}, {:02}:{:02} UTC",
+                WEEKDAYS[weekday(days) as usize],
+                d.day,
+                MONTHS[d.month as usize - 1],
+                d.year,
+                m / 60,
+                m % 60
+            )
+        }
         None => format!("{} s", t_s.round()),
     }
 }
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// The timeline's state, owned by the chapter.
 #[derive(Clone, Copy)]
@@ -44,15 +63,18 @@ pub struct TimelineState {
     pub playing: RwSignal<bool>,
     /// Simulated seconds per real second.
     pub speed: RwSignal<f64>,
+    /// Its speeds and scrubber step.
+    pub pace: &'static Pace,
 }
 
 impl TimelineState {
-    /// A paused timeline at `cursor`.
-    pub fn new(cursor: f64) -> TimelineState {
+    /// A paused timeline at `cursor`, at the first speed of `pace`.
+    pub fn new(cursor: f64, pace: &'static Pace) -> TimelineState {
         TimelineState {
             cursor: RwSignal::new(cursor),
             playing: RwSignal::new(false),
-            speed: RwSignal::new(SPEEDS[0].0),
+            speed: RwSignal::new(pace.speeds.first().map_or(60.0, |s| s.0)),
+            pace,
         }
     }
 }
@@ -76,7 +98,7 @@ pub fn Timeline(
     #[prop(optional, into)]
     window: Option<Signal<(f64, f64)>>,
 ) -> impl IntoView {
-    let TimelineState { cursor, playing, speed } = state;
+    let TimelineState { cursor, playing, speed, pace } = state;
     // One animation-frame loop per press of play; a loop ends when a newer one starts, when paused,
     // or when the timeline is unmounted.
     let generation = Arc::new(AtomicU64::new(0));
@@ -132,7 +154,7 @@ pub fn Timeline(
                     aria-valuetext=move || clock_text(clock.get(), cursor.get())
                     min=move || range.get().0
                     max=move || range.get().1
-                    step="10"
+                    step=pace.step_s
                     prop:value=move || cursor.get().to_string()
                     on:input=move |ev| {
                         if let Ok(t) = event_target_value(&ev).parse::<f64>() {
@@ -155,7 +177,8 @@ pub fn Timeline(
                         }
                     }
                 >
-                    {SPEEDS
+                    {pace
+                        .speeds
                         .iter()
                         .map(|(v, label)| {
                             view! {

@@ -320,8 +320,9 @@ impl LiveRun {
 
 /// A run of `scenario` in the worker that restarts, from the beginning, whenever `query` (the
 /// changed parameters as `name=value&…`) or `seed` change; several changes within one animation
-/// frame (a slider drag) start one run. Stopped when the owner is disposed.
-pub fn use_live_run(scenario: &'static str, query: Signal<String>, seed: Signal<u64>) -> LiveRun {
+/// frame (a slider drag) start one run. It starts once `query` is `Some` (a chapter's second
+/// timeline runs when the reader first gets there). Stopped when the owner is disposed.
+pub fn use_live_run(scenario: &'static str, query: Signal<Option<String>>, seed: Signal<u64>) -> LiveRun {
     let run = LiveRun {
         id: StoredValue::new(0),
         series: StoredValue::new_local(Series::default()),
@@ -334,7 +335,7 @@ pub fn use_live_run(scenario: &'static str, query: Signal<String>, seed: Signal<
     let alive = Arc::new(AtomicBool::new(true));
     let (g, a) = (generation.clone(), alive.clone());
     Effect::new(move |_| {
-        let (q, s) = (query.get(), seed.get());
+        let (Some(q), s) = (query.get(), seed.get()) else { return };
         run.restarts.track();
         let mine = g.get() + 1;
         g.set(mine);

@@ -202,7 +202,8 @@ fn bad_values_name_the_parameter_and_its_range() {
 fn the_zoom_refuses_the_world_the_macro_model_refuses() {
     let macro_sc = scenario::find("7pace-2017").unwrap();
     let zoom = scenario::find("7pace-2018-01-02").unwrap();
-    for (name, value) in [("circle_spacing_days", "30"), ("share_us_pct", "50"), ("first_circle_day", "130")] {
+    for (name, value) in [("circle_spacing_days", "30"), ("share_us_pct", "50"), ("first_circle_day", "130")]
+    {
         let (mut a, mut b) = (macro_sc.defaults(), zoom.defaults());
         let ea = macro_sc.set_str(&mut a, name, value).unwrap_err();
         let eb = zoom.set_str(&mut b, name, value).unwrap_err();
