@@ -210,7 +210,7 @@ pub(crate) fn validate_world(v: &SevenpaceParams) -> Result<(), ParamError> {
             ),
         ));
     }
-    if v.circle_sizes == 2 && rollout::custom_shares(&v).iter().sum::<f64>() <= 0.0 {
+    if v.circle_sizes == 2 && rollout::custom_shares(v).iter().sum::<f64>() <= 0.0 {
         return Err(err(
             "circle1_pct",
             format!("circle1_pct … circle{}_pct must not all be 0 with custom circle sizes", v.circles),
