@@ -22,7 +22,7 @@
 //! playing moves the cursor forward and, when it leaves a step's window, moves on to the next
 //! step of the same scene.
 
-use super::incident::{quotes, Quote};
+use super::quotes::{quotes, Quote};
 use crate::charts::{ChartDef, ChartGrid, Frame};
 use crate::components::timeline::{clock_text, Pace};
 use crate::components::{ParamGroup, ParamPanel, ParamRow, Presets, StepNav, Timeline, TimelineState};
@@ -56,6 +56,8 @@ pub struct LiveStep {
     pub try_this: &'static str,
     /// A button that sets parameters from the timeline's time, e.g. "Force a crash now".
     pub action: Option<StepAction>,
+    /// A figure of its own under the charts, e.g. the rollout planner, on the chapter's state.
+    pub widget: Option<fn(ChapterState, &'static Scenario) -> AnyView>,
 }
 
 /// A one-click change at the timeline's time.
@@ -373,6 +375,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         let more_open = RwSignal::new(false);
         view! {
             <ChartGrid defs=main run=run params=params frame=frame />
+            {s.widget.map(|w| w(state, sc))}
             {(!rest.is_empty())
                 .then(|| {
                     let count = rest.len();

@@ -3,9 +3,9 @@
 
 pub mod basics;
 pub mod content;
-pub mod incident;
 pub mod landing;
 pub mod live;
 pub mod not_found;
+pub mod quotes;
 pub mod sevenpace;
 pub mod vsts;

@@ -1,9 +1,9 @@
 //! VSTS West Europe, 7 February 2018: the incident replayed on one run of `vsts-2018-02-07`, in ten
 //! steps that quote the completed postmortem, with the charts of MODEL.md 3.6.
 
-use super::incident::quote as q;
 use super::landing::{VSTS_SOURCE, VSTS_URL};
 use super::live::{live_chapter, LiveStep, LiveStory, Scene, StepAction};
+use super::quotes::quote as q;
 use crate::charts::{Axis, ChartDef, ChartSpec, ColorRole, Frame};
 use crate::components::timeline::Pace;
 use crate::components::ParamGroup;
@@ -428,6 +428,7 @@ fn crash_now(t_s: f64) -> Vec<(&'static str, String)> {
 static STEPS: &[LiveStep] = &[
     LiveStep {
         scene: 0,
+        widget: None,
         title: "A healthy baseline",
         when: "Before 2 February 2018",
         window: (at(9,30), at(10,5)),
@@ -452,6 +453,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "A crash bug lands",
         when: "From 2 February 2018",
         window: (at(9,30), at(10,10)),
@@ -478,6 +480,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "A vulnerable morning",
         when: "7 February, before 10:10 UTC",
         window: (at(9,30), at(10,12)),
@@ -499,6 +502,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "The trigger: a reconnect storm",
         when: "10:10 UTC",
         window: (at(10,5), at(10,20)),
@@ -530,6 +534,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "First impact",
         when: "10:15–10:17 UTC",
         window: (at(10,10), at(10,30)),
@@ -551,6 +556,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "The vicious cycle",
         when: "10:17–12:13 UTC",
         window: (at(10,15), at(12,15)),
@@ -590,6 +596,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "Mitigation by hand",
         when: "12:13 UTC",
         window: (at(12,5), at(12,25)),
@@ -609,6 +616,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "Recovery",
         when: "12:18–12:21 UTC",
         window: (at(12,10), at(12,30)),
@@ -628,6 +636,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "A fragile tail",
         when: "12:20–12:40 UTC",
         window: (at(12,15), at(13,0)),
@@ -646,6 +655,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        widget: None,
         title: "The fixes",
         when: "From 10 February 2018",
         window: (at(9,30), at(13,0)),
