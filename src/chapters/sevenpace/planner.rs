@@ -111,6 +111,40 @@ pub fn plan_spec(p: &RolloutPlan) -> ChartSpec {
         .x_range(lo, hi)
 }
 
+/// The answer, the list's error if any, and the circle-by-circle table, as markup: one node for
+/// the whole output keeps the planner's code small (every distinct view costs code in the wasm).
+pub fn output_html(p: &RolloutPlan, list_error: Option<&str>) -> String {
+    let mut h = format!(
+        "<p class=\"planner-answer\" data-testid=\"planner-answer\" data-first-circle=\"{}\" data-exposed=\"{}\">{}</p>",
+        p.first_over.map(|c| c.to_string()).unwrap_or_default(),
+        p.exposed_users,
+        answer_text(p)
+    );
+    if let Some(m) = list_error {
+        h += &format!("<p class=\"field-error\" data-testid=\"planner-list-error\">{}</p>", escape(m));
+    }
+    h += "<details class=\"planner-table\"><summary>Circle by circle</summary><table><thead><tr>\
+          <th scope=\"col\">Circle</th><th scope=\"col\">Date</th><th scope=\"col\">New users</th>\
+          <th scope=\"col\">Users so far</th><th scope=\"col\">Peak web-app CPU</th></tr></thead><tbody>";
+    for c in &p.circles {
+        h += &format!(
+            "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0} %</td></tr>",
+            if c.peak_cpu_pct > p.threshold_pct { " class=\"over\"" } else { "" },
+            c.circle,
+            day_month((START.days() + i64::from(c.day)) as f64),
+            thousands(c.new_users),
+            thousands(c.cumulative_users),
+            c.peak_cpu_pct
+        );
+    }
+    h + "</tbody></table></details>"
+}
+
+/// Text for markup: `&`, `<`, `>` and `"` escaped (a refused list is echoed back).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// The planner.
 #[component]
 pub fn RolloutPlanner(
@@ -130,23 +164,24 @@ pub fn RolloutPlanner(
         span.end();
         out
     });
-    let sizes = Memo::new(move |_| params.with(|p| p.get("circle_sizes") as u32));
     let list_text = move || {
         params.with(|p| {
             let n = p.get("circles") as usize;
             (1..=n).map(|k| fmt_num(p.get(&format!("circle{k}_pct")))).collect::<Vec<_>>().join(", ")
         })
     };
-    let set_sizes = move |v: u32| {
-        let mut next = params.get_untracked();
-        if next.set(scenario.params, "circle_sizes", f64::from(v)).is_ok() && scenario.check(&next).is_ok() {
-            params.set(next);
-        }
-    };
-    let commit_list = move |text: String| {
-        let result = parse_circle_list(&text)
-            .map_err(|m| ParamError { name: "circle_list".into(), message: m })
-            .and_then(|sizes| params.with_untracked(|p| with_circle_list(scenario, p, &sizes)));
+    // The sizes menu and the list both go through the scenario's checks; a refusal is reported
+    // under the list and changes nothing.
+    let commit = move |text: String, menu: bool| {
+        let result = if menu {
+            let mut next = params.get_untracked();
+            let v = text.parse::<f64>().unwrap_or(0.0);
+            next.set(scenario.params, "circle_sizes", v).and_then(|()| scenario.check(&next)).map(|()| next)
+        } else {
+            parse_circle_list(&text)
+                .map_err(|m| ParamError { name: String::new(), message: m })
+                .and_then(|sizes| params.with_untracked(|p| with_circle_list(scenario, p, &sizes)))
+        };
         errors.update(|e| e.retain(|x| x.name != "circle_list"));
         match result {
             Ok(next) => params.set(next),
@@ -156,27 +191,15 @@ pub fn RolloutPlanner(
             }
         }
     };
-    let list_error =
-        move || errors.with(|e| e.iter().find(|x| x.name == "circle_list").map(|x| x.message.clone()));
-    let choice = move |v: u32, label: &'static str| {
-        view! {
-            <label class="choice">
-                <input
-                    type="radio"
-                    name="planner-sizes"
-                    data-testid=format!("planner-sizes-{v}")
-                    prop:checked=move || sizes.get() == v
-                    on:change=move |_| set_sizes(v)
-                />
-                {label}
-            </label>
-        }
-    };
     let rows = ["circles", "circle_spacing_days", "alert_cpu_pct"]
         .into_iter()
         .filter_map(|n| scenario.param(n))
         .map(|spec| view! { <ParamRow spec=spec scenario=scenario params=params errors=errors id_prefix="planner-" /> })
         .collect_view();
+    let output = move || {
+        let error = errors.with(|e| e.iter().find(|x| x.name == "circle_list").map(|x| x.message.clone()));
+        result.with(|r| output_html(r, error.as_deref()))
+    };
     let spec = Signal::derive(move || result.with(plan_spec));
     view! {
         <section class="planner" data-testid="planner" aria-labelledby="planner-title">
@@ -185,71 +208,31 @@ pub fn RolloutPlanner(
                 "Choose the circle sizes; the planner runs the same accounts and workload over the days after each \
                  circle and finds the first one that pushes a web app over the CPU alert threshold."
             </p>
-            <fieldset class="choices">
-                <legend>"Circle sizes"</legend>
-                {choice(0, "Doubling (as it happened)")}
-                {choice(1, "Equal")}
-                {choice(2, "My own list")}
-            </fieldset>
             <label class="planner-list">
-                <span>"Sizes in % of all users, in order"</span>
+                <span>"Circle sizes"</span>
+                <select
+                    data-testid="planner-sizes"
+                    prop:value=move || params.with(|p| p.get("circle_sizes").to_string())
+                    on:change=move |ev| commit(event_target_value(&ev), true)
+                >
+                    <option value="0">"Doubling (as it happened)"</option>
+                    <option value="1">"Equal"</option>
+                    <option value="2">"My own list"</option>
+                </select>
+            </label>
+            <label class="planner-list">
+                <span>"My own list: sizes in % of all users, in order"</span>
                 <input
                     type="text"
                     inputmode="decimal"
                     data-testid="planner-list"
-                    aria-invalid=move || list_error().is_some().to_string()
                     prop:value=list_text
-                    on:change=move |ev| commit_list(event_target_value(&ev))
+                    on:change=move |ev| commit(event_target_value(&ev), false)
                 />
             </label>
-            {move || list_error().map(|m| view! { <p class="field-error" role="alert" data-testid="planner-list-error">{m}</p> })}
             <div class="param-list">{rows}</div>
-            <p
-                class="planner-answer"
-                data-testid="planner-answer"
-                role="status"
-                data-first-circle=move || result.with(|r| r.first_over.map(|c| c.to_string()).unwrap_or_default())
-                data-exposed=move || result.with(|r| r.exposed_users.to_string())
-            >
-                {move || result.with(answer_text)}
-            </p>
+            <div role="status" inner_html=output></div>
             <Chart id="planner" spec=spec caption="Each dot is a circle's date and the users migrated after it; red dots are circles whose following days push a web app over the threshold." />
-            <details class="planner-table">
-                <summary>"Circle by circle"</summary>
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Circle"</th>
-                            <th scope="col">"Date"</th>
-                            <th scope="col">"New users"</th>
-                            <th scope="col">"Users so far"</th>
-                            <th scope="col">"Peak web-app CPU"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            result
-                                .with(|r| {
-                                    r.circles
-                                        .iter()
-                                        .map(|c| {
-                                            let over = c.peak_cpu_pct > r.threshold_pct;
-                                            view! {
-                                                <tr class:over=over>
-                                                    <td>{c.circle}</td>
-                                                    <td>{day_month((START.days() + i64::from(c.day)) as f64)}</td>
-                                                    <td>{thousands(c.new_users)}</td>
-                                                    <td>{thousands(c.cumulative_users)}</td>
-                                                    <td>{format!("{:.0} %", c.peak_cpu_pct)}</td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()
-                                })
-                        }}
-                    </tbody>
-                </table>
-            </details>
         </section>
     }
 }
@@ -285,6 +268,14 @@ mod tests {
         let seven = with_circle_list(sc, &p, &[7.0; 7]).unwrap();
         assert_eq!((seven.get("circles"), seven.get("circle_sizes")), (7.0, 2.0));
         assert_eq!(plan_for(&seven, 1).circles.len(), 7);
+        let html = output_html(&equal, Some("bad <list>"));
+        assert!(html.contains(&format!("data-first-circle=\"{k}\"")), "{html}");
+        assert_eq!(html.matches("<tr").count(), 10, "a header and nine circles");
+        assert_eq!(
+            html.matches("class=\"over\"").count(),
+            equal.circles.iter().filter(|c| c.peak_cpu_pct > 80.0).count()
+        );
+        assert!(html.contains("bad &lt;list&gt;"));
         let spec = plan_spec(&equal);
         assert_eq!(spec.scatter.iter().map(|s| s.points.len()).sum::<usize>(), 9);
         assert_eq!(thousands(20_000), "20,000");
