@@ -4,7 +4,7 @@
 use postmortem_sim::model::Model;
 use postmortem_sim::scenario;
 use postmortem_sim::scenarios::sevenpace::checks::{self, Summary};
-use postmortem_sim::scenarios::sevenpace::macro_model::MacroModel;
+use postmortem_sim::scenarios::sevenpace::macro_model::{ColumnKind, MacroModel};
 use postmortem_sim::scenarios::sevenpace::{self as sp, SevenpaceParams};
 
 fn params(changes: &[(&str, f64)]) -> SevenpaceParams {
@@ -88,6 +88,103 @@ fn the_csv_has_the_issue_columns_and_an_iso_clock() {
     }
     assert_eq!(lines.next().unwrap().split(',').nth(1), Some("2017-10-01T00:00:00Z"));
     assert_eq!(csv.lines().last().unwrap().split(',').nth(1), Some("2018-03-31T23:59:00Z"));
+}
+
+/// A macro run of (changes, seed) to its end.
+fn macro_run(changes: &[(&str, f64)], seed: u64) -> MacroModel {
+    let mut m = MacroModel::new(&params(changes), seed);
+    while !m.step_events(u64::MAX) {}
+    m
+}
+
+/// The summary rule each column must follow, as the issue states it (independent of the
+/// model's own table, which must agree).
+fn expected_kind(name: &str) -> ColumnKind {
+    match name {
+        "users_migrated" | "circle" | "cost_per_day" | "web_apps" => ColumnKind::Last,
+        "online_users"
+        | "requests_per_s"
+        | "projected_requests_per_s"
+        | "polls_per_s"
+        | "api_calls_per_s"
+        | "redis_reads_per_s"
+        | "redis_writes_per_s"
+        | "redis_timeouts_per_s" => ColumnKind::Mean,
+        n if n.starts_with("requests_circle") => ColumnKind::Mean,
+        "webapp_cpu_pct_max"
+        | "webapp_cpu_pct_median"
+        | "redis_load_pct"
+        | "frozen_apps"
+        | "alerts_firing" => ColumnKind::Max,
+        n if n.starts_with("latency_p95_") || n.starts_with("cpu_app") || n.starts_with("p95_app") => {
+            ColumnKind::Max
+        }
+        n => panic!("no summary rule for {n}"),
+    }
+}
+
+/// A row summarises every minute since the previous row: at sample_s = 600 each row equals,
+/// column by column, the mean (within 1e-9 relative), the highest, or the last of the ten
+/// one-minute rows of a sample_s = 60 run of the same seed that end at its time stamp (the
+/// first row, at minute 0, covers that minute only). The model's rule table is the issue's.
+#[test]
+fn a_sample_summarises_the_minutes_of_its_interval() {
+    let coarse = macro_run(&[("sample_s", 600.0)], 1);
+    let fine = macro_run(&[("sample_s", 60.0)], 1);
+    let (cs, fs) = (coarse.series(), fine.series());
+    let names: Vec<&str> = cs.columns.iter().skip(1).map(|c| c.name.as_str()).collect();
+    let kinds = coarse.column_kinds();
+    assert_eq!(kinds.len(), names.len());
+    for (n, k) in names.iter().zip(&kinds) {
+        assert_eq!(*k, expected_kind(n), "{n}");
+    }
+    assert_eq!(cs.len(), 182 * 144);
+    assert_eq!(fs.len(), 182 * 1440);
+    let (ct, ft) = (cs.time(), fs.time());
+    let mut differs = 0;
+    for (n, k) in names.iter().zip(&kinds) {
+        let (c, f) = (cs.column(n).unwrap(), fs.column(n).unwrap());
+        for i in 0..cs.len() {
+            let j1 = 10 * i;
+            let j0 = j1.saturating_sub(9);
+            assert_eq!(ct[i], ft[j1], "time stamps");
+            let minutes = &f[j0..=j1];
+            let want = match k {
+                ColumnKind::Mean => minutes.iter().sum::<f64>() / minutes.len() as f64,
+                ColumnKind::Max => minutes.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ColumnKind::Last => f[j1],
+            };
+            let ok = match k {
+                ColumnKind::Mean => (c[i] - want).abs() <= 1e-9 * want.abs().max(1e-300),
+                _ => c[i] == want,
+            };
+            assert!(ok, "{n} at {}: {} vs {want} over {minutes:?}", ct[i], c[i]);
+            differs += (c[i] != f[j1]) as usize;
+        }
+    }
+    assert!(differs > 100_000, "the interval matters, not just the sample minute: {differs} values");
+}
+
+/// At the browser's sample_s = 1800 every freeze shorter than the interval shows in the
+/// frozen_apps of the row covering its first minute, including freezes with no app frozen at
+/// the row's own minute (which an instantaneous sample would miss). Sampling does not change
+/// the run: the freezes are the one-minute run's.
+#[test]
+fn a_freeze_shorter_than_the_sample_interval_still_shows() {
+    let coarse = macro_run(&[("sample_s", 1800.0)], 1);
+    let fine = macro_run(&[("sample_s", 60.0)], 1);
+    assert_eq!(coarse.freezes, fine.freezes);
+    let frozen = coarse.series().column("frozen_apps").unwrap();
+    let fine_frozen = fine.series().column("frozen_apps").unwrap();
+    let (mut short, mut between) = (0, 0);
+    for f in coarse.freezes.iter().filter(|f| f.minutes < 30) {
+        let row = f.start_min.div_ceil(30) as usize;
+        assert!(frozen[row] >= 1.0, "{f:?}: row {row} shows {}", frozen[row]);
+        short += 1;
+        between += (fine_frozen[30 * row] == 0.0) as u32;
+    }
+    assert!(short >= 5, "short freezes: {short}");
+    assert!(between >= 1, "a freeze with nothing frozen at the sample minute: {between}");
 }
 
 fn over_seeds(run: &str, seeds: u64) -> Vec<Summary> {

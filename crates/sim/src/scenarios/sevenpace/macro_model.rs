@@ -19,6 +19,15 @@
 //! seconds (the CLR's 80 % rule). Requests beyond what the threads (or the cores) can serve
 //! queue. A web app is frozen while its completions fall below 10 % of its arrivals or the
 //! median age of its requests is over 30 s, for at least a minute; its users then refresh.
+//!
+//! A row is taken every `sample_s` (a multiple of the minute) and summarises every minute since
+//! the previous row, by one rule per column ([`ColumnKind`], set beside each column in
+//! [`MacroModel::columns`]): rates and online users are the mean over those minutes, peaks (CPU,
+//! p95, Redis load, frozen apps, alerts) the highest minute, and state (users, circles, cost,
+//! web apps) the value at the row's own minute. The row is stamped with its last minute, so the
+//! row at minute m covers minutes m − every + 1 … m (the first row, at minute 0, covers minute 0
+//! only). With `sample_s` = 60 every row is its own minute. A ten-minute freeze between two
+//! half-hourly rows still shows in the next row's `frozen_apps`.
 
 use super::alerts::Alerts;
 use super::redis::FluidRedis;
@@ -87,6 +96,28 @@ pub struct AppMinute {
     pub frozen: bool,
 }
 
+/// How a sampled row summarises the minutes since the previous row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColumnKind {
+    /// Rates, counts per second and online users: the mean over the interval's minutes.
+    Mean,
+    /// Peaks: the highest minute of the interval.
+    Max,
+    /// State: the value at the row's own minute.
+    Last,
+}
+
+impl ColumnKind {
+    /// What the column's label adds so a reader knows the rule.
+    fn label_suffix(self) -> &'static str {
+        match self {
+            ColumnKind::Mean => " (mean over the sample interval)",
+            ColumnKind::Max => " (highest in the sample interval)",
+            ColumnKind::Last => "",
+        }
+    }
+}
+
 /// The macro model.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MacroModel {
@@ -114,6 +145,14 @@ pub struct MacroModel {
     every_min: u64,
     n_app_cols: usize,
     series: Series,
+    /// The summary rule of each sampled column (without `time_s`).
+    kinds: Vec<ColumnKind>,
+    /// This minute's values, in column order (without `time_s`).
+    minute_row: Vec<f64>,
+    /// The minutes since the last row, summarised per column so far (a sum for means).
+    acc: Vec<f64>,
+    /// Minutes in `acc`.
+    acc_minutes: u32,
     row: Vec<f64>,
     arrived: f64,
     completed: f64,
@@ -144,48 +183,102 @@ impl MacroModel {
             every_min: (v.sample_s / 60.0).round().max(1.0) as u64,
             n_app_cols,
             series: Series::new(vec![]),
+            kinds: vec![],
+            minute_row: vec![],
+            acc: vec![],
+            acc_minutes: 0,
             row: vec![],
             arrived: 0.0,
             completed: 0.0,
             rejected: 0.0,
             freeze_users: vec![],
         };
-        m.series = Series::new(m.columns());
+        let (columns, kinds) = m.column_specs().into_iter().unzip();
+        m.series = Series::new(columns);
+        m.kinds = kinds;
         m.series.clock = Some(Clock::DateTime { origin_unix_s: START.days() * 86_400 });
         m
     }
 
     /// The sampled columns (without `time_s`).
     pub fn columns(&self) -> Vec<Column> {
+        self.column_specs().into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// How each sampled column (without `time_s`) summarises the minutes of its interval.
+    pub fn column_kinds(&self) -> Vec<ColumnKind> {
+        self.column_specs().into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// The sampled columns with their summary rule: the one place that decides it.
+    fn column_specs(&self) -> Vec<(Column, ColumnKind)> {
+        use ColumnKind::{Last, Max, Mean};
+        let spec = |name: &str, label: &str, unit: &str, kind: ColumnKind| {
+            (col(name, &format!("{label}{}", kind.label_suffix()), unit), kind)
+        };
         let mut c = vec![
-            col("users_migrated", "Users migrated to v4", "users"),
-            col("circle", "Circles migrated", "circles"),
-            col("online_users", "Migrated users online", "users"),
-            col("requests_per_s", "Requests", "req/s"),
-            col("projected_requests_per_s", "Projected requests (linear in migrated users)", "req/s"),
-            col("polls_per_s", "Tab polls", "req/s"),
-            col("api_calls_per_s", "API full refreshes", "req/s"),
-            col("webapp_cpu_pct_max", "Web-app CPU, highest app", "%"),
-            col("webapp_cpu_pct_median", "Web-app CPU, median app", "%"),
-            col("latency_p95_eu_s", "p95 page time, EU users", "s"),
-            col("latency_p95_us_s", "p95 page time, US users", "s"),
-            col("latency_p95_apac_s", "p95 page time, APAC users", "s"),
-            col("redis_load_pct", "Redis server load", "%"),
-            col("redis_reads_per_s", "Redis reads", "ops/s"),
-            col("redis_writes_per_s", "Redis writes", "ops/s"),
-            col("redis_timeouts_per_s", "Redis sync timeouts", "ops/s"),
-            col("frozen_apps", "Frozen web apps", "apps"),
-            col("cost_per_day", "Hosting cost per day (relative)", "units"),
-            col("alerts_firing", "Alerts firing", "alerts"),
-            col("web_apps", "Web apps", "apps"),
+            spec("users_migrated", "Users migrated to v4", "users", Last),
+            spec("circle", "Circles migrated", "circles", Last),
+            spec("online_users", "Migrated users online", "users", Mean),
+            spec("requests_per_s", "Requests", "req/s", Mean),
+            spec("projected_requests_per_s", "Projected requests (linear in migrated users)", "req/s", Mean),
+            spec("polls_per_s", "Tab polls", "req/s", Mean),
+            spec("api_calls_per_s", "API full refreshes", "req/s", Mean),
+            spec("webapp_cpu_pct_max", "Web-app CPU, highest app", "%", Max),
+            spec("webapp_cpu_pct_median", "Web-app CPU, median app", "%", Max),
+            spec("latency_p95_eu_s", "p95 page time, EU users", "s", Max),
+            spec("latency_p95_us_s", "p95 page time, US users", "s", Max),
+            spec("latency_p95_apac_s", "p95 page time, APAC users", "s", Max),
+            spec("redis_load_pct", "Redis server load", "%", Max),
+            spec("redis_reads_per_s", "Redis reads", "ops/s", Mean),
+            spec("redis_writes_per_s", "Redis writes", "ops/s", Mean),
+            spec("redis_timeouts_per_s", "Redis sync timeouts", "ops/s", Mean),
+            spec("frozen_apps", "Frozen web apps", "apps", Max),
+            spec("cost_per_day", "Hosting cost per day (relative)", "units", Last),
+            spec("alerts_firing", "Alerts firing", "alerts", Max),
+            spec("web_apps", "Web apps", "apps", Last),
         ];
         for k in 0..self.n_app_cols {
-            c.push(col(&format!("cpu_app{k}"), &format!("Web app {k} CPU"), "%"));
+            c.push(spec(&format!("cpu_app{k}"), &format!("Web app {k} CPU"), "%", Max));
         }
         for k in 0..self.n_app_cols {
-            c.push(col(&format!("p95_app{k}_s"), &format!("Web app {k} p95 page time at the server"), "s"));
+            c.push(spec(
+                &format!("p95_app{k}_s"),
+                &format!("Web app {k} p95 page time at the server"),
+                "s",
+                Max,
+            ));
         }
         c
+    }
+
+    /// Adds this minute's values to the interval's summary and, at a sample minute, pushes the
+    /// row and starts a new interval.
+    fn summarise_minute(&mut self) {
+        let first = self.acc_minutes == 0;
+        if first {
+            self.acc.clone_from(&self.minute_row);
+        } else {
+            for ((a, &x), k) in self.acc.iter_mut().zip(&self.minute_row).zip(&self.kinds) {
+                *a = match k {
+                    ColumnKind::Mean => *a + x,
+                    ColumnKind::Max => a.max(x),
+                    ColumnKind::Last => x,
+                };
+            }
+        }
+        self.acc_minutes += 1;
+        if self.minute.is_multiple_of(self.every_min) {
+            let n = self.acc_minutes as f64;
+            self.row.clear();
+            self.row.push(self.minute as f64 * 60.0);
+            self.row.extend(self.acc.iter().zip(&self.kinds).map(|(&a, k)| match k {
+                ColumnKind::Mean => a / n,
+                ColumnKind::Max | ColumnKind::Last => a,
+            }));
+            self.series.push(&self.row);
+            self.acc_minutes = 0;
+        }
     }
 
     fn new_day(&mut self, day: u32) {
@@ -385,12 +478,11 @@ impl MacroModel {
         let p95_max = p95_region.iter().copied().fold(0.0, f64::max);
         let firing = self.alerts.observe(minute, [cpu_max, p95_max, 100.0 * rm.load]);
 
-        if minute.is_multiple_of(self.every_min) {
+        {
             let online: f64 = self.last.iter().map(|a| a.online).sum();
             let migrated_online: f64 = (0..3).map(|r| self.agg.users[r] * fr[r]).sum();
-            let row = &mut self.row;
+            let row = &mut self.minute_row;
             row.clear();
-            row.push(minute as f64 * 60.0);
             row.push(self.agg.users.iter().sum());
             row.push(self.agg.circle as f64);
             row.push(online);
@@ -415,8 +507,8 @@ impl MacroModel {
             for k in 0..self.n_app_cols {
                 row.push(self.last.get(k).map_or(0.0, |a| a.p95_s));
             }
-            self.series.push(&self.row);
         }
+        self.summarise_minute();
         self.minute += 1;
         self.now_s = self.minute as f64 * 60.0;
         if self.minute == self.end_minute {
