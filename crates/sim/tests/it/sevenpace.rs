@@ -187,6 +187,88 @@ fn a_freeze_shorter_than_the_sample_interval_still_shows() {
     assert!(between >= 1, "a freeze with nothing frozen at the sample minute: {between}");
 }
 
+/// The circles' offered requests add up to requests_per_s in every row, frozen apps included
+/// (their users' refreshes are attributed to the users' circles), over three seeds at the
+/// browser's sample_s = 1800; the issue asks for 1 % where nothing is frozen, this holds to
+/// rounding everywhere. With 3 and 15 circles there is one column per circle.
+#[test]
+fn the_circles_add_up_to_the_requests() {
+    for seed in 1..=3 {
+        let m = macro_run(&[("sample_s", 1800.0)], seed);
+        let s = m.series();
+        let req = s.column("requests_per_s").unwrap();
+        let frozen = s.column("frozen_apps").unwrap();
+        let circles: Vec<&[f64]> =
+            (1..=9).map(|k| s.column(&format!("requests_circle{k}")).unwrap()).collect();
+        assert!(s.column("requests_circle10").is_none());
+        let mut frozen_rows = 0;
+        for i in 0..s.len() {
+            let sum: f64 = circles.iter().map(|c| c[i]).sum();
+            assert!((sum - req[i]).abs() <= 1e-9 * req[i], "seed {seed} row {i}: {sum} vs {}", req[i]);
+            frozen_rows += (frozen[i] > 0.0) as u32;
+        }
+        assert!(frozen_rows > 0, "seed {seed}: some rows have a frozen app");
+    }
+    for n in [3, 15] {
+        let mut m = MacroModel::new(&params(&[("circles", n as f64), ("circle_spacing_days", 4.0)]), 1);
+        m.run_until(86_400.0);
+        let names: Vec<&str> = m.series().columns.iter().map(|c| c.name.as_str()).collect();
+        let first = names.iter().position(|c| *c == "requests_circle1").unwrap();
+        assert_eq!(names[first - 1], "web_apps", "after the fixed columns");
+        assert_eq!(names[first + n - 1], format!("requests_circle{n}"));
+        assert_eq!(names[first + n], "cpu_app0", "before the per-app columns");
+    }
+}
+
+/// A circle's offered requests are 0 before its date and positive from its first sample on;
+/// and at sample_s = 60, in minutes with no app frozen, they are what the circle's own accounts
+/// send: each account's users × its region's online fraction × the per-user rate (polls, pages,
+/// ticks), plus one poller's calls if the account has one that day, not a share of the total.
+#[test]
+fn a_circle_offers_requests_from_its_date_from_its_own_accounts() {
+    let v = params(&[]);
+    let m = macro_run(&[], 1);
+    let s = m.series();
+    let t = s.time();
+    let days = sp::rollout::circle_days(&v);
+    for (k, &d) in days.iter().enumerate() {
+        let c = s.column(&format!("requests_circle{}", k + 1)).unwrap();
+        for i in 0..s.len() {
+            if t[i] < d as f64 * 86_400.0 {
+                assert_eq!(c[i], 0.0, "circle {} before day {d}", k + 1);
+            } else {
+                assert!(c[i] > 0.0, "circle {} from day {d}: {} at {}", k + 1, c[i], t[i]);
+            }
+        }
+    }
+    let wl = &m.wl;
+    let frozen = s.column("frozen_apps").unwrap();
+    let mut checked = 0;
+    for day in [*days.last().unwrap() + 1, sp::JAN_2, 120] {
+        let agg = wl.day_aggregates(day);
+        let pollers = (wl.poller_fraction(day) * wl.accounts.len() as f64).round() as u32;
+        for h in [3, 9, 13, 17, 22] {
+            let minute = day as u64 * 1440 + h * 60;
+            let i = minute as usize;
+            if frozen[i] > 0.0 || frozen[i - 1] > 0.0 {
+                continue;
+            }
+            let fr = wl.fractions(minute, agg.holiday);
+            let mut want = vec![0.0; days.len()];
+            for a in wl.accounts.iter().filter(|a| days[a.circle as usize] <= day) {
+                want[a.circle as usize] += a.users as f64 * fr[a.region as usize] * wl.per_user_rate()
+                    + if a.poller_rank < pollers { wl.api_call_rate() } else { 0.0 };
+            }
+            for (k, w) in want.iter().enumerate() {
+                let got = s.column(&format!("requests_circle{}", k + 1)).unwrap()[i];
+                assert!((got - w).abs() <= 1e-9 * w, "day {day} {h}:00 circle {}: {got} vs {w}", k + 1);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "minutes checked: {checked}");
+}
+
 fn over_seeds(run: &str, seeds: u64) -> Vec<Summary> {
     let r = checks::runs().into_iter().find(|r| r.name == run).unwrap();
     let v = checks::configured(&scenario::find("7pace-2017").unwrap().defaults(), &r);

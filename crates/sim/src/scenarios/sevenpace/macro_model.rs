@@ -24,14 +24,20 @@
 //! the previous row, by one rule per column ([`ColumnKind`], set beside each column in
 //! [`MacroModel::columns`]): rates and online users are the mean over those minutes, peaks (CPU,
 //! p95, Redis load, frozen apps, alerts) the highest minute, and state (users, circles, cost,
-//! web apps) the value at the row's own minute. The row is stamped with its last minute, so the
-//! row at minute m covers minutes m − every + 1 … m (the first row, at minute 0, covers minute 0
-//! only). With `sample_s` = 60 every row is its own minute. A ten-minute freeze between two
-//! half-hourly rows still shows in the next row's `frozen_apps`.
+//! web apps) the value at the row's own minute. A row is stamped with its last minute: with k =
+//! `sample_s` / 60 the row at minute m covers minutes m − k + 1 … m (the first row, at minute 0,
+//! covers minute 0 only; minutes after the last row, the last k − 1 of 31 March, are in none).
+//! With `sample_s` = 60 every row is its own minute. A ten-minute freeze between two half-hourly
+//! rows still shows in the next row's `frozen_apps`.
+//!
+//! `requests_circle1` … `requests_circle{N}` are the requests each rollout circle's accounts
+//! offer (the same users by region × online fractions × per-user rates and poller calls the web
+//! apps' arrivals come from, plus their users' refreshes on frozen apps), so the circles stack
+//! up to `requests_per_s`; a circle's column is 0 before its date.
 
 use super::alerts::Alerts;
 use super::redis::FluidRedis;
-use super::workload::{Cost, DayAgg, Workload};
+use super::workload::{Cost, DayAgg, Rates, Workload};
 use super::{SevenpaceParams, DAYS, START};
 use crate::engine::Totals;
 use crate::model::Model;
@@ -118,6 +124,14 @@ impl ColumnKind {
     }
 }
 
+/// Buffers one minute fills and the next reuses.
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    rates: Vec<Rates>,
+    pts: Vec<(f64, f64)>,
+    cpus: Vec<f64>,
+}
+
 /// The macro model.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MacroModel {
@@ -144,6 +158,12 @@ pub struct MacroModel {
     now_s: f64,
     every_min: u64,
     n_app_cols: usize,
+    /// This minute's offered requests per rollout circle [req/s].
+    #[serde(skip)]
+    circle_req: Vec<f64>,
+    /// Scratch space of a minute, kept to save allocations.
+    #[serde(skip)]
+    scratch: Scratch,
     series: Series,
     /// The summary rule of each sampled column (without `time_s`).
     kinds: Vec<ColumnKind>,
@@ -182,6 +202,8 @@ impl MacroModel {
             now_s: 0.0,
             every_min: (v.sample_s / 60.0).round().max(1.0) as u64,
             n_app_cols,
+            circle_req: vec![],
+            scratch: Scratch::default(),
             series: Series::new(vec![]),
             kinds: vec![],
             minute_row: vec![],
@@ -238,6 +260,14 @@ impl MacroModel {
             spec("alerts_firing", "Alerts firing", "alerts", Max),
             spec("web_apps", "Web apps", "apps", Last),
         ];
+        for k in 1..=self.wl.v.circles {
+            c.push(spec(
+                &format!("requests_circle{k}"),
+                &format!("Offered requests, circle {k}"),
+                "req/s",
+                Mean,
+            ));
+        }
         for k in 0..self.n_app_cols {
             c.push(spec(&format!("cpu_app{k}"), &format!("Web app {k} CPU"), "%", Max));
         }
@@ -328,7 +358,9 @@ impl MacroModel {
         let op_s = |c: &Cost| a_s + b_s * c.bytes;
         let n = self.agg.apps.len();
         // Offered load per app, and Redis work.
-        let mut rates = Vec::with_capacity(n);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let rates = &mut scratch.rates;
+        rates.clear();
         let (mut rho, mut s2, mut reads, mut writes) = (0.0, 0.0, 0.0, 0.0);
         for k in 0..n {
             let refresh = if self.apps[k].frozen_since.is_some() { v.refresh_per_min / 60.0 } else { 0.0 };
@@ -345,6 +377,20 @@ impl MacroModel {
                 writes += lam * c.writes;
             }
             rates.push(r);
+        }
+        // Offered requests by circle, from the same users × fractions × per-user rates and
+        // poller calls as the apps', plus its users' refreshes on the apps frozen this minute.
+        self.circle_req.clear();
+        for c in &self.agg.circles {
+            self.circle_req.push(self.wl.rates_of(&c.users, c.api_rate, &fr, 0.0).offered());
+        }
+        let refresh = v.refresh_per_min / 60.0;
+        for (a, day) in self.apps.iter().zip(&self.agg.apps) {
+            if a.frozen_since.is_some() {
+                for (req, u) in self.circle_req.iter_mut().zip(&day.circle_users) {
+                    *req += self.wl.rates_of(u, 0.0, &fr, refresh).online * refresh;
+                }
+            }
         }
         let ops = reads + writes;
         let (s1, s2) = if ops > 0.0 { (rho / ops, s2 / ops) } else { (0.0, 0.0) };
@@ -450,13 +496,14 @@ impl MacroModel {
         let rtt = [0, 1, 2].map(|r| self.wl.round_trip_s(r));
         let mut p95_region = [0.0; 3];
         for (reg, p) in p95_region.iter_mut().enumerate() {
-            let mut pts: Vec<(f64, f64)> =
-                (0..n).map(|k| (self.last[k].p95_s, self.agg.apps[k].users[reg] * fr[reg])).collect();
+            let pts = &mut scratch.pts;
+            pts.clear();
+            pts.extend((0..n).map(|k| (self.last[k].p95_s, self.agg.apps[k].users[reg] * fr[reg])));
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let total: f64 = pts.iter().map(|x| x.1).sum();
             let mut acc = 0.0;
             let mut q = pts.last().map_or(0.0, |x| x.0);
-            for (lat, w) in &pts {
+            for (lat, w) in pts.iter() {
                 acc += w;
                 if total > 0.0 && acc >= 0.95 * total {
                     q = *lat;
@@ -465,7 +512,9 @@ impl MacroModel {
             }
             *p = q + rtt[reg];
         }
-        let mut cpus: Vec<f64> = self.last.iter().map(|a| a.cpu_pct).collect();
+        let cpus = &mut scratch.cpus;
+        cpus.clear();
+        cpus.extend(self.last.iter().map(|a| a.cpu_pct));
         cpus.sort_unstable_by(f64::total_cmp);
         let cpu_max = cpus.last().copied().unwrap_or(0.0);
         let cpu_median = if cpus.is_empty() {
@@ -501,6 +550,7 @@ impl MacroModel {
             row.push(n as f64 * cores * 24.0 * v.core_hour_price);
             row.push(firing as f64);
             row.push(n as f64);
+            row.extend_from_slice(&self.circle_req);
             for k in 0..self.n_app_cols {
                 row.push(self.last.get(k).map_or(0.0, |a| a.cpu_pct));
             }
@@ -508,6 +558,7 @@ impl MacroModel {
                 row.push(self.last.get(k).map_or(0.0, |a| a.p95_s));
             }
         }
+        self.scratch = scratch;
         self.summarise_minute();
         self.minute += 1;
         self.now_s = self.minute as f64 * 60.0;
