@@ -337,9 +337,9 @@ fn same_seed_same_run_and_slicing_does_not_matter() {
     let mut c = s.start(&p, 5).unwrap();
     while !c.step_events(997) {}
     assert_eq!(a.series().digest(), c.series().digest());
-    // A snapshot forks the run.
+    // A snapshot forks the run, also in the middle of a sample interval.
     let mut d = s.start(&p, 5).unwrap();
-    d.run_until(95.0 * 86_400.0);
+    d.run_until(95.0 * 86_400.0 + 420.0);
     let json = serde_json::to_string(&d).unwrap();
     let mut e: postmortem_sim::Simulation = serde_json::from_str(&json).unwrap();
     d.run_to_end();
