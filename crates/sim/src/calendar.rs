@@ -15,11 +15,11 @@ pub struct Date {
     pub day: u32,
 }
 
-fn is_leap(y: i32) -> bool {
+const fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-fn month_len(y: i32, m: u32) -> u32 {
+const fn month_len(y: i32, m: u32) -> u32 {
     match m {
         2 if is_leap(y) => 29,
         2 => 28,
@@ -39,20 +39,22 @@ impl Date {
         (1..=12).contains(&self.month) && self.day >= 1 && self.day <= month_len(self.year, self.month)
     }
 
-    /// Days since 1970-01-01.
-    pub fn days(&self) -> i64 {
+    /// Days since 1970-01-01 (a `const fn`, so a fixed date's count is computed once).
+    pub const fn days(&self) -> i64 {
         let mut d: i64 = 0;
-        if self.year >= 1970 {
-            for y in 1970..self.year {
-                d += if is_leap(y) { 366 } else { 365 };
-            }
-        } else {
-            for y in self.year..1970 {
-                d -= if is_leap(y) { 366 } else { 365 };
-            }
+        let mut y = if self.year >= 1970 { 1970 } else { self.year };
+        while y < self.year {
+            d += if is_leap(y) { 366 } else { 365 };
+            y += 1;
         }
-        for m in 1..self.month {
+        while y < 1970 {
+            d -= if is_leap(y) { 366 } else { 365 };
+            y += 1;
+        }
+        let mut m = 1;
+        while m < self.month {
             d += month_len(self.year, m) as i64;
+            m += 1;
         }
         d + self.day as i64 - 1
     }

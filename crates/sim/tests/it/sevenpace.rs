@@ -4,7 +4,7 @@
 use postmortem_sim::model::Model;
 use postmortem_sim::scenario;
 use postmortem_sim::scenarios::sevenpace::checks::{self, Summary};
-use postmortem_sim::scenarios::sevenpace::macro_model::MacroModel;
+use postmortem_sim::scenarios::sevenpace::macro_model::{ColumnKind, MacroModel};
 use postmortem_sim::scenarios::sevenpace::{self as sp, SevenpaceParams};
 
 fn params(changes: &[(&str, f64)]) -> SevenpaceParams {
@@ -90,6 +90,185 @@ fn the_csv_has_the_issue_columns_and_an_iso_clock() {
     assert_eq!(csv.lines().last().unwrap().split(',').nth(1), Some("2018-03-31T23:59:00Z"));
 }
 
+/// A macro run of (changes, seed) to its end.
+fn macro_run(changes: &[(&str, f64)], seed: u64) -> MacroModel {
+    let mut m = MacroModel::new(&params(changes), seed);
+    while !m.step_events(u64::MAX) {}
+    m
+}
+
+/// The summary rule each column must follow, as the issue states it (independent of the
+/// model's own table, which must agree).
+fn expected_kind(name: &str) -> ColumnKind {
+    match name {
+        "users_migrated" | "circle" | "cost_per_day" | "web_apps" => ColumnKind::Last,
+        "online_users"
+        | "requests_per_s"
+        | "projected_requests_per_s"
+        | "polls_per_s"
+        | "api_calls_per_s"
+        | "redis_reads_per_s"
+        | "redis_writes_per_s"
+        | "redis_timeouts_per_s" => ColumnKind::Mean,
+        n if n.starts_with("requests_circle") => ColumnKind::Mean,
+        "webapp_cpu_pct_max"
+        | "webapp_cpu_pct_median"
+        | "redis_load_pct"
+        | "frozen_apps"
+        | "alerts_firing" => ColumnKind::Max,
+        n if n.starts_with("latency_p95_") || n.starts_with("cpu_app") || n.starts_with("p95_app") => {
+            ColumnKind::Max
+        }
+        n => panic!("no summary rule for {n}"),
+    }
+}
+
+/// A row summarises every minute since the previous row: at sample_s = 600 each row equals,
+/// column by column, the mean (within 1e-9 relative), the highest, or the last of the ten
+/// one-minute rows of a sample_s = 60 run of the same seed that end at its time stamp (the
+/// first row, at minute 0, covers that minute only). The model's rule table is the issue's.
+#[test]
+fn a_sample_summarises_the_minutes_of_its_interval() {
+    let coarse = macro_run(&[("sample_s", 600.0)], 1);
+    let fine = macro_run(&[("sample_s", 60.0)], 1);
+    let (cs, fs) = (coarse.series(), fine.series());
+    let names: Vec<&str> = cs.columns.iter().skip(1).map(|c| c.name.as_str()).collect();
+    let kinds = coarse.column_kinds();
+    assert_eq!(kinds.len(), names.len());
+    for (n, k) in names.iter().zip(&kinds) {
+        assert_eq!(*k, expected_kind(n), "{n}");
+    }
+    assert_eq!(cs.len(), 182 * 144);
+    assert_eq!(fs.len(), 182 * 1440);
+    let (ct, ft) = (cs.time(), fs.time());
+    let mut differs = 0;
+    for (n, k) in names.iter().zip(&kinds) {
+        let (c, f) = (cs.column(n).unwrap(), fs.column(n).unwrap());
+        for i in 0..cs.len() {
+            let j1 = 10 * i;
+            let j0 = j1.saturating_sub(9);
+            assert_eq!(ct[i], ft[j1], "time stamps");
+            let minutes = &f[j0..=j1];
+            let want = match k {
+                ColumnKind::Mean => minutes.iter().sum::<f64>() / minutes.len() as f64,
+                ColumnKind::Max => minutes.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ColumnKind::Last => f[j1],
+            };
+            let ok = match k {
+                ColumnKind::Mean => (c[i] - want).abs() <= 1e-9 * want.abs().max(1e-300),
+                _ => c[i] == want,
+            };
+            assert!(ok, "{n} at {}: {} vs {want} over {minutes:?}", ct[i], c[i]);
+            differs += (c[i] != f[j1]) as usize;
+        }
+    }
+    assert!(differs > 100_000, "the interval matters, not just the sample minute: {differs} values");
+}
+
+/// At the browser's sample_s = 1800 every freeze shorter than the interval shows in the
+/// frozen_apps of the row covering its first minute, including freezes with no app frozen at
+/// the row's own minute (which an instantaneous sample would miss). Sampling does not change
+/// the run: the freezes are the one-minute run's.
+#[test]
+fn a_freeze_shorter_than_the_sample_interval_still_shows() {
+    let coarse = macro_run(&[("sample_s", 1800.0)], 1);
+    let fine = macro_run(&[("sample_s", 60.0)], 1);
+    assert_eq!(coarse.freezes, fine.freezes);
+    let frozen = coarse.series().column("frozen_apps").unwrap();
+    let fine_frozen = fine.series().column("frozen_apps").unwrap();
+    let (mut short, mut between) = (0, 0);
+    for f in coarse.freezes.iter().filter(|f| f.minutes < 30) {
+        let row = f.start_min.div_ceil(30) as usize;
+        assert!(frozen[row] >= 1.0, "{f:?}: row {row} shows {}", frozen[row]);
+        short += 1;
+        between += (fine_frozen[30 * row] == 0.0) as u32;
+    }
+    assert!(short >= 5, "short freezes: {short}");
+    assert!(between >= 1, "a freeze with nothing frozen at the sample minute: {between}");
+}
+
+/// The circles' offered requests add up to requests_per_s in every row, frozen apps included
+/// (their users' refreshes are attributed to the users' circles), over three seeds at the
+/// browser's sample_s = 1800; the issue asks for 1 % where nothing is frozen, this holds to
+/// rounding everywhere. With 3 and 15 circles there is one column per circle.
+#[test]
+fn the_circles_add_up_to_the_requests() {
+    for seed in 1..=3 {
+        let m = macro_run(&[("sample_s", 1800.0)], seed);
+        let s = m.series();
+        let req = s.column("requests_per_s").unwrap();
+        let frozen = s.column("frozen_apps").unwrap();
+        let circles: Vec<&[f64]> =
+            (1..=9).map(|k| s.column(&format!("requests_circle{k}")).unwrap()).collect();
+        assert!(s.column("requests_circle10").is_none());
+        let mut frozen_rows = 0;
+        for i in 0..s.len() {
+            let sum: f64 = circles.iter().map(|c| c[i]).sum();
+            assert!((sum - req[i]).abs() <= 1e-9 * req[i], "seed {seed} row {i}: {sum} vs {}", req[i]);
+            frozen_rows += (frozen[i] > 0.0) as u32;
+        }
+        assert!(frozen_rows > 0, "seed {seed}: some rows have a frozen app");
+    }
+    for n in [3, 15] {
+        let mut m = MacroModel::new(&params(&[("circles", n as f64), ("circle_spacing_days", 4.0)]), 1);
+        m.run_until(86_400.0);
+        let names: Vec<&str> = m.series().columns.iter().map(|c| c.name.as_str()).collect();
+        let first = names.iter().position(|c| *c == "requests_circle1").unwrap();
+        assert_eq!(names[first - 1], "web_apps", "after the fixed columns");
+        assert_eq!(names[first + n - 1], format!("requests_circle{n}"));
+        assert_eq!(names[first + n], "cpu_app0", "before the per-app columns");
+    }
+}
+
+/// A circle's offered requests are 0 before its date and positive from its first sample on;
+/// and at sample_s = 60, in minutes with no app frozen, they are what the circle's own accounts
+/// send: each account's users × its region's online fraction × the per-user rate (polls, pages,
+/// ticks), plus one poller's calls if the account has one that day, not a share of the total.
+#[test]
+fn a_circle_offers_requests_from_its_date_from_its_own_accounts() {
+    let v = params(&[]);
+    let m = macro_run(&[], 1);
+    let s = m.series();
+    let t = s.time();
+    let days = sp::rollout::circle_days(&v);
+    for (k, &d) in days.iter().enumerate() {
+        let c = s.column(&format!("requests_circle{}", k + 1)).unwrap();
+        for i in 0..s.len() {
+            if t[i] < d as f64 * 86_400.0 {
+                assert_eq!(c[i], 0.0, "circle {} before day {d}", k + 1);
+            } else {
+                assert!(c[i] > 0.0, "circle {} from day {d}: {} at {}", k + 1, c[i], t[i]);
+            }
+        }
+    }
+    let wl = &m.wl;
+    let frozen = s.column("frozen_apps").unwrap();
+    let mut checked = 0;
+    for day in [*days.last().unwrap() + 1, sp::JAN_2, 120] {
+        let agg = wl.day_aggregates(day);
+        let pollers = (wl.poller_fraction(day) * wl.accounts.len() as f64).round() as u32;
+        for h in [3, 9, 13, 17, 22] {
+            let minute = day as u64 * 1440 + h * 60;
+            let i = minute as usize;
+            if frozen[i] > 0.0 || frozen[i - 1] > 0.0 {
+                continue;
+            }
+            let fr = wl.fractions(minute, agg.holiday);
+            let mut want = vec![0.0; days.len()];
+            for a in wl.accounts.iter().filter(|a| days[a.circle as usize] <= day) {
+                want[a.circle as usize] += a.users as f64 * fr[a.region as usize] * wl.per_user_rate()
+                    + if a.poller_rank < pollers { wl.api_call_rate() } else { 0.0 };
+            }
+            for (k, w) in want.iter().enumerate() {
+                let got = s.column(&format!("requests_circle{}", k + 1)).unwrap()[i];
+                assert!((got - w).abs() <= 1e-9 * w, "day {day} {h}:00 circle {}: {got} vs {w}", k + 1);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "minutes checked: {checked}");
+}
+
 fn over_seeds(run: &str, seeds: u64) -> Vec<Summary> {
     let r = checks::runs().into_iter().find(|r| r.name == run).unwrap();
     let v = checks::configured(&scenario::find("7pace-2017").unwrap().defaults(), &r);
@@ -158,9 +337,9 @@ fn same_seed_same_run_and_slicing_does_not_matter() {
     let mut c = s.start(&p, 5).unwrap();
     while !c.step_events(997) {}
     assert_eq!(a.series().digest(), c.series().digest());
-    // A snapshot forks the run.
+    // A snapshot forks the run, also in the middle of a sample interval.
     let mut d = s.start(&p, 5).unwrap();
-    d.run_until(95.0 * 86_400.0);
+    d.run_until(95.0 * 86_400.0 + 420.0);
     let json = serde_json::to_string(&d).unwrap();
     let mut e: postmortem_sim::Simulation = serde_json::from_str(&json).unwrap();
     d.run_to_end();

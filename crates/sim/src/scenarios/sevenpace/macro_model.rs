@@ -19,10 +19,25 @@
 //! seconds (the CLR's 80 % rule). Requests beyond what the threads (or the cores) can serve
 //! queue. A web app is frozen while its completions fall below 10 % of its arrivals or the
 //! median age of its requests is over 30 s, for at least a minute; its users then refresh.
+//!
+//! A row is taken every `sample_s` (a multiple of the minute) and summarises every minute since
+//! the previous row, by one rule per column ([`ColumnKind`], set beside each column in
+//! [`MacroModel::columns`]): rates and online users are the mean over those minutes, peaks (CPU,
+//! p95, Redis load, frozen apps, alerts) the highest minute, and state (users, circles, cost,
+//! web apps) the value at the row's own minute. A row is stamped with its last minute: with k =
+//! `sample_s` / 60 the row at minute m covers minutes m − k + 1 … m (the first row, at minute 0,
+//! covers minute 0 only; minutes after the last row, the last k − 1 of 31 March, are in none).
+//! With `sample_s` = 60 every row is its own minute. A ten-minute freeze between two half-hourly
+//! rows still shows in the next row's `frozen_apps`.
+//!
+//! `requests_circle1` … `requests_circle{N}` are the requests each rollout circle's accounts
+//! offer (the same users by region × online fractions × per-user rates and poller calls the web
+//! apps' arrivals come from, plus their users' refreshes on frozen apps), so the circles stack
+//! up to `requests_per_s`; a circle's column is 0 before its date.
 
 use super::alerts::Alerts;
 use super::redis::FluidRedis;
-use super::workload::{Cost, DayAgg, Workload};
+use super::workload::{Cost, DayAgg, Rates, Workload};
 use super::{SevenpaceParams, DAYS, START};
 use crate::engine::Totals;
 use crate::model::Model;
@@ -87,6 +102,36 @@ pub struct AppMinute {
     pub frozen: bool,
 }
 
+/// How a sampled row summarises the minutes since the previous row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColumnKind {
+    /// Rates, counts per second and online users: the mean over the interval's minutes.
+    Mean,
+    /// Peaks: the highest minute of the interval.
+    Max,
+    /// State: the value at the row's own minute.
+    Last,
+}
+
+impl ColumnKind {
+    /// What the column's label adds so a reader knows the rule.
+    fn label_suffix(self) -> &'static str {
+        match self {
+            ColumnKind::Mean => " (mean over the sample interval)",
+            ColumnKind::Max => " (highest in the sample interval)",
+            ColumnKind::Last => "",
+        }
+    }
+}
+
+/// Buffers one minute fills and the next reuses.
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    rates: Vec<Rates>,
+    pts: Vec<(f64, f64)>,
+    cpus: Vec<f64>,
+}
+
 /// The macro model.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MacroModel {
@@ -113,7 +158,21 @@ pub struct MacroModel {
     now_s: f64,
     every_min: u64,
     n_app_cols: usize,
+    /// This minute's offered requests per rollout circle [req/s].
+    #[serde(skip)]
+    circle_req: Vec<f64>,
+    /// Scratch space of a minute, kept to save allocations.
+    #[serde(skip)]
+    scratch: Scratch,
     series: Series,
+    /// The summary rule of each sampled column (without `time_s`).
+    kinds: Vec<ColumnKind>,
+    /// This minute's values, in column order (without `time_s`).
+    minute_row: Vec<f64>,
+    /// The minutes since the last row, summarised per column so far (a sum for means).
+    acc: Vec<f64>,
+    /// Minutes in `acc`.
+    acc_minutes: u32,
     row: Vec<f64>,
     arrived: f64,
     completed: f64,
@@ -143,49 +202,113 @@ impl MacroModel {
             now_s: 0.0,
             every_min: (v.sample_s / 60.0).round().max(1.0) as u64,
             n_app_cols,
+            circle_req: vec![],
+            scratch: Scratch::default(),
             series: Series::new(vec![]),
+            kinds: vec![],
+            minute_row: vec![],
+            acc: vec![],
+            acc_minutes: 0,
             row: vec![],
             arrived: 0.0,
             completed: 0.0,
             rejected: 0.0,
             freeze_users: vec![],
         };
-        m.series = Series::new(m.columns());
+        let (columns, kinds) = m.column_specs().into_iter().unzip();
+        m.series = Series::new(columns);
+        m.kinds = kinds;
         m.series.clock = Some(Clock::DateTime { origin_unix_s: START.days() * 86_400 });
         m
     }
 
     /// The sampled columns (without `time_s`).
     pub fn columns(&self) -> Vec<Column> {
+        self.column_specs().into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// How each sampled column (without `time_s`) summarises the minutes of its interval.
+    pub fn column_kinds(&self) -> Vec<ColumnKind> {
+        self.column_specs().into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// The sampled columns with their summary rule: the one place that decides it.
+    fn column_specs(&self) -> Vec<(Column, ColumnKind)> {
+        use ColumnKind::{Last, Max, Mean};
+        let spec = |name: &str, label: &str, unit: &str, kind: ColumnKind| {
+            (col(name, &format!("{label}{}", kind.label_suffix()), unit), kind)
+        };
         let mut c = vec![
-            col("users_migrated", "Users migrated to v4", "users"),
-            col("circle", "Circles migrated", "circles"),
-            col("online_users", "Migrated users online", "users"),
-            col("requests_per_s", "Requests", "req/s"),
-            col("projected_requests_per_s", "Projected requests (linear in migrated users)", "req/s"),
-            col("polls_per_s", "Tab polls", "req/s"),
-            col("api_calls_per_s", "API full refreshes", "req/s"),
-            col("webapp_cpu_pct_max", "Web-app CPU, highest app", "%"),
-            col("webapp_cpu_pct_median", "Web-app CPU, median app", "%"),
-            col("latency_p95_eu_s", "p95 page time, EU users", "s"),
-            col("latency_p95_us_s", "p95 page time, US users", "s"),
-            col("latency_p95_apac_s", "p95 page time, APAC users", "s"),
-            col("redis_load_pct", "Redis server load", "%"),
-            col("redis_reads_per_s", "Redis reads", "ops/s"),
-            col("redis_writes_per_s", "Redis writes", "ops/s"),
-            col("redis_timeouts_per_s", "Redis sync timeouts", "ops/s"),
-            col("frozen_apps", "Frozen web apps", "apps"),
-            col("cost_per_day", "Hosting cost per day (relative)", "units"),
-            col("alerts_firing", "Alerts firing", "alerts"),
-            col("web_apps", "Web apps", "apps"),
+            spec("users_migrated", "Users migrated to v4", "users", Last),
+            spec("circle", "Circles migrated", "circles", Last),
+            spec("online_users", "Migrated users online", "users", Mean),
+            spec("requests_per_s", "Requests", "req/s", Mean),
+            spec("projected_requests_per_s", "Projected requests (linear in migrated users)", "req/s", Mean),
+            spec("polls_per_s", "Tab polls", "req/s", Mean),
+            spec("api_calls_per_s", "API full refreshes", "req/s", Mean),
+            spec("webapp_cpu_pct_max", "Web-app CPU, highest app", "%", Max),
+            spec("webapp_cpu_pct_median", "Web-app CPU, median app", "%", Max),
+            spec("latency_p95_eu_s", "p95 page time, EU users", "s", Max),
+            spec("latency_p95_us_s", "p95 page time, US users", "s", Max),
+            spec("latency_p95_apac_s", "p95 page time, APAC users", "s", Max),
+            spec("redis_load_pct", "Redis server load", "%", Max),
+            spec("redis_reads_per_s", "Redis reads", "ops/s", Mean),
+            spec("redis_writes_per_s", "Redis writes", "ops/s", Mean),
+            spec("redis_timeouts_per_s", "Redis sync timeouts", "ops/s", Mean),
+            spec("frozen_apps", "Frozen web apps", "apps", Max),
+            spec("cost_per_day", "Hosting cost per day (relative)", "units", Last),
+            spec("alerts_firing", "Alerts firing", "alerts", Max),
+            spec("web_apps", "Web apps", "apps", Last),
         ];
-        for k in 0..self.n_app_cols {
-            c.push(col(&format!("cpu_app{k}"), &format!("Web app {k} CPU"), "%"));
+        for k in 1..=self.wl.v.circles {
+            c.push(spec(
+                &format!("requests_circle{k}"),
+                &format!("Offered requests, circle {k}"),
+                "req/s",
+                Mean,
+            ));
         }
         for k in 0..self.n_app_cols {
-            c.push(col(&format!("p95_app{k}_s"), &format!("Web app {k} p95 page time at the server"), "s"));
+            c.push(spec(&format!("cpu_app{k}"), &format!("Web app {k} CPU"), "%", Max));
+        }
+        for k in 0..self.n_app_cols {
+            c.push(spec(
+                &format!("p95_app{k}_s"),
+                &format!("Web app {k} p95 page time at the server"),
+                "s",
+                Max,
+            ));
         }
         c
+    }
+
+    /// Adds this minute's values to the interval's summary and, at a sample minute, pushes the
+    /// row and starts a new interval.
+    fn summarise_minute(&mut self) {
+        let first = self.acc_minutes == 0;
+        if first {
+            self.acc.clone_from(&self.minute_row);
+        } else {
+            for ((a, &x), k) in self.acc.iter_mut().zip(&self.minute_row).zip(&self.kinds) {
+                *a = match k {
+                    ColumnKind::Mean => *a + x,
+                    ColumnKind::Max => a.max(x),
+                    ColumnKind::Last => x,
+                };
+            }
+        }
+        self.acc_minutes += 1;
+        if self.minute.is_multiple_of(self.every_min) {
+            let n = self.acc_minutes as f64;
+            self.row.clear();
+            self.row.push(self.minute as f64 * 60.0);
+            self.row.extend(self.acc.iter().zip(&self.kinds).map(|(&a, k)| match k {
+                ColumnKind::Mean => a / n,
+                ColumnKind::Max | ColumnKind::Last => a,
+            }));
+            self.series.push(&self.row);
+            self.acc_minutes = 0;
+        }
     }
 
     fn new_day(&mut self, day: u32) {
@@ -235,7 +358,9 @@ impl MacroModel {
         let op_s = |c: &Cost| a_s + b_s * c.bytes;
         let n = self.agg.apps.len();
         // Offered load per app, and Redis work.
-        let mut rates = Vec::with_capacity(n);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let rates = &mut scratch.rates;
+        rates.clear();
         let (mut rho, mut s2, mut reads, mut writes) = (0.0, 0.0, 0.0, 0.0);
         for k in 0..n {
             let refresh = if self.apps[k].frozen_since.is_some() { v.refresh_per_min / 60.0 } else { 0.0 };
@@ -252,6 +377,20 @@ impl MacroModel {
                 writes += lam * c.writes;
             }
             rates.push(r);
+        }
+        // Offered requests by circle, from the same users × fractions × per-user rates and
+        // poller calls as the apps', plus its users' refreshes on the apps frozen this minute.
+        self.circle_req.clear();
+        for c in &self.agg.circles {
+            self.circle_req.push(self.wl.rates_of(&c.users, c.api_rate, &fr, 0.0).offered());
+        }
+        let refresh = v.refresh_per_min / 60.0;
+        for (a, day) in self.apps.iter().zip(&self.agg.apps) {
+            if a.frozen_since.is_some() {
+                for (req, u) in self.circle_req.iter_mut().zip(&day.circle_users) {
+                    *req += self.wl.rates_of(u, 0.0, &fr, refresh).online * refresh;
+                }
+            }
         }
         let ops = reads + writes;
         let (s1, s2) = if ops > 0.0 { (rho / ops, s2 / ops) } else { (0.0, 0.0) };
@@ -357,13 +496,14 @@ impl MacroModel {
         let rtt = [0, 1, 2].map(|r| self.wl.round_trip_s(r));
         let mut p95_region = [0.0; 3];
         for (reg, p) in p95_region.iter_mut().enumerate() {
-            let mut pts: Vec<(f64, f64)> =
-                (0..n).map(|k| (self.last[k].p95_s, self.agg.apps[k].users[reg] * fr[reg])).collect();
+            let pts = &mut scratch.pts;
+            pts.clear();
+            pts.extend((0..n).map(|k| (self.last[k].p95_s, self.agg.apps[k].users[reg] * fr[reg])));
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let total: f64 = pts.iter().map(|x| x.1).sum();
             let mut acc = 0.0;
             let mut q = pts.last().map_or(0.0, |x| x.0);
-            for (lat, w) in &pts {
+            for (lat, w) in pts.iter() {
                 acc += w;
                 if total > 0.0 && acc >= 0.95 * total {
                     q = *lat;
@@ -372,7 +512,9 @@ impl MacroModel {
             }
             *p = q + rtt[reg];
         }
-        let mut cpus: Vec<f64> = self.last.iter().map(|a| a.cpu_pct).collect();
+        let cpus = &mut scratch.cpus;
+        cpus.clear();
+        cpus.extend(self.last.iter().map(|a| a.cpu_pct));
         cpus.sort_unstable_by(f64::total_cmp);
         let cpu_max = cpus.last().copied().unwrap_or(0.0);
         let cpu_median = if cpus.is_empty() {
@@ -385,12 +527,11 @@ impl MacroModel {
         let p95_max = p95_region.iter().copied().fold(0.0, f64::max);
         let firing = self.alerts.observe(minute, [cpu_max, p95_max, 100.0 * rm.load]);
 
-        if minute.is_multiple_of(self.every_min) {
+        {
             let online: f64 = self.last.iter().map(|a| a.online).sum();
             let migrated_online: f64 = (0..3).map(|r| self.agg.users[r] * fr[r]).sum();
-            let row = &mut self.row;
+            let row = &mut self.minute_row;
             row.clear();
-            row.push(minute as f64 * 60.0);
             row.push(self.agg.users.iter().sum());
             row.push(self.agg.circle as f64);
             row.push(online);
@@ -409,14 +550,16 @@ impl MacroModel {
             row.push(n as f64 * cores * 24.0 * v.core_hour_price);
             row.push(firing as f64);
             row.push(n as f64);
+            row.extend_from_slice(&self.circle_req);
             for k in 0..self.n_app_cols {
                 row.push(self.last.get(k).map_or(0.0, |a| a.cpu_pct));
             }
             for k in 0..self.n_app_cols {
                 row.push(self.last.get(k).map_or(0.0, |a| a.p95_s));
             }
-            self.series.push(&self.row);
         }
+        self.scratch = scratch;
+        self.summarise_minute();
         self.minute += 1;
         self.now_s = self.minute as f64 * 60.0;
         if self.minute == self.end_minute {

@@ -31,6 +31,8 @@ use crate::simulation::Simulation;
 
 /// The first day of the macro run, 1 Oct 2017 (day 0 of the run).
 pub const START: Date = Date::new(2017, 10, 1);
+/// [`START`] in days since 1970-01-01.
+pub const START_UNIX_DAY: i64 = START.days();
 /// Days in the macro run: 1 Oct 2017 to 31 Mar 2018.
 pub const DAYS: u32 = 182;
 /// Day of the run of 2 Jan 2018.

@@ -4,7 +4,7 @@
 //! request costs in web-app CPU and Redis operations in each caching mode.
 
 use super::accounts::{self, Account, REGIONS, UTC_OFFSET_H};
-use super::{day_of, SevenpaceParams, START};
+use super::{day_of, SevenpaceParams, START_UNIX_DAY};
 use crate::calendar::{weekday, Date};
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,17 @@ pub struct AppDay {
     pub api_rate: f64,
     /// Mean cost of one of its API calls.
     pub api: Cost,
+    /// Migrated users per rollout circle (from 0) and region (who refreshes when it freezes).
+    pub circle_users: Vec<[f64; REGIONS]>,
+}
+
+/// Per rollout circle, what one day's migrated accounts of that circle add up to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CircleDay {
+    /// Migrated users per region (0 before the circle's date).
+    pub users: [f64; REGIONS],
+    /// API calls per second of the circle's pollers.
+    pub api_rate: f64,
 }
 
 /// A day's aggregates.
@@ -49,6 +60,8 @@ pub struct DayAgg {
     pub cores_per_app: f64,
     /// Migrated users per region, all apps.
     pub users: [f64; REGIONS],
+    /// Per rollout circle (from 0), every circle of the run.
+    pub circles: Vec<CircleDay>,
     /// Highest circle migrated (from 1; 0 before the first).
     pub circle: u32,
     /// Extended caching is on.
@@ -70,6 +83,13 @@ pub struct Rates {
     pub ticks: f64,
     /// API calls.
     pub api: f64,
+}
+
+impl Rates {
+    /// Every request offered: polls, pages (refreshes included), ticks and API calls.
+    pub fn offered(&self) -> f64 {
+        self.polls + self.pages + self.ticks + self.api
+    }
 }
 
 /// The workload of a run: the accounts and the parameters that turn them into requests.
@@ -191,7 +211,12 @@ impl Workload {
         let n_pollers = (self.poller_fraction(day) * self.accounts.len() as f64).round() as u32;
         let history = v.history_days + day as f64;
         let call_rate = self.api_call_rate();
-        let mut apps = vec![AppDay::default(); n_apps as usize];
+        let n_circles = v.circles as usize;
+        let mut apps = vec![
+            AppDay { circle_users: vec![[0.0; REGIONS]; n_circles], ..AppDay::default() };
+            n_apps as usize
+        ];
+        let mut circles = vec![CircleDay::default(); n_circles];
         let mut users = [0.0; REGIONS];
         let mut api_cost_sum = vec![Cost::default(); n_apps as usize];
         for (i, a) in self.accounts.iter().enumerate() {
@@ -200,11 +225,14 @@ impl Workload {
             }
             let app = &mut apps[i % n_apps as usize];
             app.users[a.region as usize] += a.users as f64;
+            app.circle_users[a.circle as usize][a.region as usize] += a.users as f64;
             users[a.region as usize] += a.users as f64;
+            circles[a.circle as usize].users[a.region as usize] += a.users as f64;
             if a.poller_rank < n_pollers {
                 let c = self.api_cost(a.users as f64, history, extended);
                 app.pollers += 1;
                 app.api_rate += call_rate;
+                circles[a.circle as usize].api_rate += call_rate;
                 let s = &mut api_cost_sum[i % n_apps as usize];
                 s.cpu_s += c.cpu_s;
                 s.reads += c.reads;
@@ -233,6 +261,7 @@ impl Workload {
             instances,
             cores_per_app: (instances * cores) as f64,
             users,
+            circles,
             circle,
             extended,
             holiday,
@@ -253,7 +282,7 @@ impl Workload {
         };
         let night = 0.03;
         let mut f = self.v.peak_online_pct / 100.0 * (night + (1.0 - night) * shape);
-        if weekday(START.days() + local_day) >= 5 {
+        if weekday(START_UNIX_DAY + local_day) >= 5 {
             f *= self.v.weekend_factor;
         }
         if holiday {
@@ -281,14 +310,26 @@ impl Workload {
     /// Request rates of `app` at `minute`; `refresh` extra page loads per online user per s.
     pub fn rates(&self, agg: &DayAgg, app: usize, fr: &[f64; REGIONS], refresh: f64) -> Rates {
         let a = &agg.apps[app];
-        let online: f64 = (0..REGIONS).map(|r| a.users[r] * fr[r]).sum();
+        self.rates_of(&a.users, a.api_rate, fr, refresh)
+    }
+
+    /// Request rates of `users` migrated users by region, online in the fractions `fr`, and
+    /// pollers making `api_rate` calls per second (a web app's, or a rollout circle's).
+    pub fn rates_of(
+        &self,
+        users: &[f64; REGIONS],
+        api_rate: f64,
+        fr: &[f64; REGIONS],
+        refresh: f64,
+    ) -> Rates {
+        let online: f64 = (0..REGIONS).map(|r| users[r] * fr[r]).sum();
         let v = &self.v;
         Rates {
             online,
             polls: online * self.polls_per_user(),
             pages: online * (v.page_loads_per_min / 60.0 + refresh),
             ticks: online * v.watch_frac / v.tick_s,
-            api: a.api_rate,
+            api: api_rate,
         }
     }
 
