@@ -24,6 +24,7 @@ import './specs/url-state.mjs';
 import './specs/navigation.mjs';
 import './specs/determinism.mjs';
 import './specs/vsts.mjs';
+import './specs/sevenpace.mjs';
 import './specs/screenshots.mjs';
 import './specs/perf.mjs';
 import './specs/error-panel.mjs';

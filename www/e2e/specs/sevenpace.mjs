@@ -146,7 +146,7 @@ test('7pace planner: exponential circles cross at circle 9; equal ones earlier, 
   assert.equal(await answer.getAttribute('data-first-circle'), '9');
   assert.match(await answer.innerText(), /^Circle 9 \(28 Nov\) is the first to push a web app over 80 % CPU/);
   await app.byTestId('planner-sizes').selectOption('1');
-  await app.waitForHash((p) => p.circle_sizes === '1', 'circle_sizes=1');
+  await app.waitForHash((p) => p.preset === 'equal-circles', 'equal circles are a preset, written by name');
   const k = Number(await until(page, async () => {
     const v = await answer.getAttribute('data-first-circle');
     return v !== '9' && v;
