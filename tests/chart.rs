@@ -400,3 +400,49 @@ fn error_panel_shows_the_message_and_a_reset_button() {
         children.item(i).unwrap().remove_attribute("hidden").unwrap();
     }
 }
+
+#[wasm_bindgen_test]
+async fn rollout_planner_answers_for_each_choice_of_circle_sizes_and_refuses_a_bad_list() {
+    use postmortem_lab::chapters::sevenpace::planner::RolloutPlanner;
+    let root = container(700);
+    let sc = postmortem_sim::scenario::find("7pace-2018-01-02").unwrap();
+    let params = RwSignal::new(sc.defaults());
+    let errors = RwSignal::new(Vec::<ParamError>::new());
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <RolloutPlanner scenario=sc params=params seed=1u64 errors=errors /> }
+    });
+    let answer = || by_testid(&root, "planner-answer");
+    let first = || answer().and_then(|a| a.get_attribute("data-first-circle")).unwrap_or_default();
+    let exposed =
+        || answer().and_then(|a| a.get_attribute("data-exposed")).and_then(|v| v.parse::<u32>().ok());
+    assert!(wait_for(1000, || first() == "9").await, "doubling circles cross at circle 9: {}", first());
+    let text = answer().unwrap().text_content().unwrap_or_default();
+    assert!(text.starts_with("Circle 9 (28 Nov) is the first to push a web app over 80 % CPU"), "{text}");
+    assert!(wait_for(3000, || by_testid(&root, "chart-planner").is_some()).await, "the chart is there");
+
+    // Equal circles, from the menu: an earlier circle, fewer users.
+    let menu: web_sys::HtmlSelectElement = by_testid(&root, "planner-sizes").unwrap().unchecked_into();
+    menu.set_value("1");
+    menu.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert!(wait_for(1000, || first() != "9").await, "equal circles answer");
+    let k: u32 = first().parse().unwrap();
+    assert!((1..9).contains(&k), "equal circles cross at {k}");
+    assert!(exposed().unwrap() <= 2_300, "{:?}", exposed());
+    assert_eq!(params.get_untracked().get("circle_sizes"), 1.0);
+
+    // The reader's own list; then a bad one, which changes nothing and is named.
+    let list: HtmlInputElement = by_testid(&root, "planner-list").unwrap().unchecked_into();
+    set_and_change(&list, "7, 7, 7, 7, 7, 7, 7");
+    assert!(wait_for(1000, || params.get_untracked().get("circles") == 7.0).await, "seven circles");
+    assert_eq!(params.get_untracked().get("circle_sizes"), 2.0);
+    let rows = || root.query_selector_all("tbody tr").map(|l| l.length()).unwrap_or(0);
+    assert!(wait_for(1000, || rows() == 7).await, "one table row per circle: {}", rows());
+    let before = params.get_untracked();
+    set_and_change(&list, "7, banana");
+    assert!(wait_for(1000, || by_testid(&root, "planner-list-error").is_some()).await, "the list is refused");
+    let msg = by_testid(&root, "planner-list-error").unwrap().text_content().unwrap_or_default();
+    assert!(msg.starts_with("circle sizes must be 3 to 15 numbers from 0 to 100"), "{msg}");
+    assert_eq!(params.get_untracked(), before, "a refused list changes nothing");
+    drop(handle);
+    root.remove();
+}

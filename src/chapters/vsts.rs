@@ -685,7 +685,7 @@ mod tests {
 
     #[test]
     fn the_story_names_real_charts_and_parameters_and_windows_move_forward() {
-        super::super::live::check_story(&VSTS, &[]);
+        super::super::live::check_story(&VSTS);
     }
 
     #[test]

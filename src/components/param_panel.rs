@@ -40,12 +40,16 @@ pub fn ParamPanel(
     /// The page shows the presets elsewhere (a live chapter shows them above its charts).
     #[prop(optional)]
     presets_elsewhere: bool,
+    /// What the parameters drive, under the heading; the scenario's title otherwise.
+    #[prop(optional, into)]
+    subtitle: Option<String>,
 ) -> impl IntoView {
+    let subtitle = subtitle.unwrap_or_else(|| scenario.title.replace(" %", "\u{a0}%"));
     view! {
         <div class="param-panel">
             <div class="panel-head">
                 <h2 class="panel-title">"Parameters"</h2>
-                <p class="panel-sub">{scenario.title.replace(" %", "\u{a0}%")}</p>
+                <p class="panel-sub">{subtitle}</p>
             </div>
             <ParamErrors errors=errors />
             {(!presets_elsewhere).then(|| view! { <Presets scenario=scenario params=params errors=errors /> })}
