@@ -12,7 +12,8 @@ pub static MACRO: &[ChartDef] = &[
     ChartDef {
         id: "load",
         caption: "Requests per second from the migrated accounts, stacked by rollout circle, against the \
-                  projection: the load in proportion to the users migrated. Up to circle 8 they agree.",
+                  projection in proportion to the users migrated. The count follows the users; what a request \
+                  costs does not (see the CPU chart).",
         spec: load,
     },
     ChartDef {
@@ -52,8 +53,9 @@ pub static MACRO: &[ChartDef] = &[
     },
     ChartDef {
         id: "alerts",
-        caption: "Alerts firing against the pain users felt (web apps frozen). As it happened no rule paged \
-                  anyone; with alerting on, compare which comes first.",
+        caption: "Alerts firing against the pain users felt (web apps frozen), with the first of each marked: \
+                  the gap is the detection lead time. As it happened no rule paged anyone and the alert line stays \
+                  at zero; switch on Alerting to see when they would have fired.",
         spec: alerts,
     },
 ];
@@ -173,15 +175,42 @@ fn redis_ops(s: &Series, _p: &Params, f: &Frame) -> ChartSpec {
 }
 
 fn alerts(s: &Series, _p: &Params, f: &Frame) -> ChartSpec {
-    let spec = ChartSpec::new("Alerts against pain", TIME(), Axis::new("Count", ""))
+    let mut spec = ChartSpec::new("Alerts against pain", TIME(), Axis::new("Count", ""))
         .step_line("alerts firing", f.points(s, "alerts_firing", 1.0), ColorRole::Primary)
         .step_line("web apps frozen", f.points(s, "frozen_apps", 1.0), ColorRole::Danger);
+    // Detection lead time: the first alert against the first freeze, in the frame.
+    let first = |column: &str| f.points(s, column, 1.0).into_iter().find(|p| p.1 > 0.0).map(|p| p.0);
+    if let Some(x) = first("frozen_apps") {
+        spec = spec.v_guide(x, "first freeze", ColorRole::Danger);
+    }
+    if let Some(x) = first("alerts_firing") {
+        spec = spec.v_guide(x, "first alert", ColorRole::Primary);
+    }
     f.frame(spec)
+}
+
+/// Freezes in a 0/1 column sampled every `dt_s`: how many, and their total time [s].
+pub fn freeze_runs(column: &[f64], dt_s: f64) -> (usize, f64) {
+    let starts =
+        column.iter().enumerate().filter(|&(i, &v)| v > 0.0 && (i == 0 || column[i - 1] <= 0.0)).count();
+    (starts, column.iter().filter(|&&v| v > 0.0).count() as f64 * dt_s)
 }
 
 /// Whether app `k`'s column `frozen_app{k}` is ever non-zero in the run so far.
 fn froze(s: &Series, k: usize) -> bool {
     s.column(&format!("frozen_app{k}")).is_some_and(|c| c.iter().any(|&v| v > 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::freeze_runs;
+
+    #[test]
+    fn freezes_are_counted_as_runs_of_frozen_samples() {
+        assert_eq!(freeze_runs(&[0.0, 1.0, 1.0, 0.0, 1.0], 10.0), (2, 30.0));
+        assert_eq!(freeze_runs(&[1.0, 0.0], 10.0), (1, 10.0));
+        assert_eq!(freeze_runs(&[], 10.0), (0, 0.0));
+    }
 }
 
 /// One line per web app of `{prefix}{k}`: apps that froze in the run stand out, the others are
@@ -203,11 +232,18 @@ fn per_app(mut spec: ChartSpec, s: &Series, f: &Frame, prefix: &str) -> ChartSpe
 
 fn zoom_frozen(s: &Series, _p: &Params, f: &Frame) -> ChartSpec {
     let apps = numbered(s, "frozen_app", "");
+    let t = s.time();
+    let dt = if t.len() > 1 { t[1] - t[0] } else { 0.0 };
     let mut spec = ChartSpec::new("Freezes per web app", TIME(), Axis::new("Web app", ""));
     for (k, c) in &apps {
         let pts = f.points(s, c, 0.7).into_iter().map(|(x, y)| (x, *k as f64 + y)).collect();
-        let role = if froze(s, *k) { ColorRole::Danger } else { ColorRole::Muted };
-        spec = spec.step_line(format!("app {k}"), pts, role);
+        let (n, secs) = s.column(c).map_or((0, 0.0), |col| freeze_runs(col, dt));
+        let (name, role) = match n {
+            0 => (format!("app {k}"), ColorRole::Muted),
+            1 => (format!("app {k}: 1 freeze, {:.0} min", secs / 60.0), ColorRole::Danger),
+            n => (format!("app {k}: {n} freezes, {:.0} min", secs / 60.0), ColorRole::Danger),
+        };
+        spec = spec.step_line(name, pts, role);
     }
     f.frame(spec.y_range(-0.2, apps.len() as f64).y_labels(apps.len() + 1))
 }

@@ -287,12 +287,13 @@ static STEPS: &[LiveStep] = &[
         scene: 0,
         window: (day(44), day(61)),
         paragraphs: &[
-            "The ninth circle added about half as many users again. Requests grew faster than the users: the \
-             largest accounts came last, and their scripts refreshed entire record sets every minute, so their \
-             load grows with their size times their history.",
+            "The ninth circle added about half as many users again, and the requests per second grew about as \
+             projected. The work behind them did not: the largest accounts came last, and their scripts \
+             refreshed entire record sets every minute. One such call costs the account's users times its \
+             history, so the CPU it takes grows with the square of the account's size.",
             "Load that grows with tabs and scripts rather than with people is easy to underestimate, because \
-             each new user brings a different amount of it. The web apps hit their CPU ceiling within days, and \
-             page times in the far regions went first.",
+             each new user brings a different amount of it. Within days the web app hosting the heaviest \
+             pollers sits at its CPU ceiling, and page times in the far regions go first.",
         ],
         quotes: &[
             q(
@@ -307,8 +308,7 @@ static STEPS: &[LiveStep] = &[
         ],
         charts: &["load", "cpu", "latency"],
         knobs: &["poller_pct_jan", "api_rate_limit_per_h", "incremental_refresh"],
-        try_this: "Limit the API or make its refreshes incremental, and watch the gap between requests and the \
-                   projection close.",
+        try_this: "Limit the API or make its refreshes incremental, and watch the highest app's CPU come down.",
         action: None,
         widget: None,
     },

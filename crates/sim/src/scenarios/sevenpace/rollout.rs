@@ -33,7 +33,7 @@ pub fn custom_shares(v: &SevenpaceParams) -> Vec<f64> {
 ///
 /// Exponential (P23, "1, 2, 4, 8, 16, 32"): each circle doubles the users so far, except the
 /// last, which adds 50 % (P6): after circle k of n, (2/3) · 2^(k−n+1). For nine circles:
-/// 0.26 %, 0.5 %, 1 %, 2 %, 4 %, 8 %, 17 %, 33 %, 67 %, 100 % → 52, 104, …, 13,333, 20,000 users.
+/// 0.52 %, 1 %, 2 %, 4 %, 8 %, 17 %, 33 %, 67 %, 100 % → 104, 208, …, 13,333, 20,000 users.
 pub fn cumulative_shares(v: &SevenpaceParams) -> Vec<f64> {
     let n = v.circles as usize;
     match v.circle_sizes {
