@@ -291,7 +291,15 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             });
             let query =
                 Memo::new(move |_| seen.get().then(|| params.with(|p| scene_query(p, sc, scene, scene_sc))));
-            use_live_run(scene.scenario, query.into(), seed.into())
+            let run = use_live_run(scene.scenario, query.into(), seed.into());
+            // A run that failed will not get further: its timeline stops playing.
+            let status = run.status_signal();
+            Effect::new(move |_| {
+                if status.with(|s| s.error.is_some()) {
+                    state.timeline(j).playing.set(false);
+                }
+            });
+            run
         })
         .collect();
     let runs = StoredValue::new(runs);
@@ -307,15 +315,6 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             }
         })
     };
-    // A run that failed will not get further: its timeline stops playing.
-    for j in 0..story.scenes.len() {
-        let status = run_of(j).status_signal();
-        Effect::new(move |_| {
-            if status.with(|s| s.error.is_some()) {
-                state.timeline(j).playing.set(false);
-            }
-        });
-    }
     let clock_of = move |j: usize| Signal::derive(move || params.with(|p| (story.scenes[j].clock)(p)));
     let frame = Signal::derive(move || {
         let s = &story.steps[step.get() - 1];
@@ -570,5 +569,27 @@ pub(crate) fn check_story(story: &'static LiveStory) {
         for (name, value) in scene.fixed {
             assert!(ssc.param(name).unwrap().check(*value).is_ok(), "fixed {name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scene_runs_with_the_changed_parameters_it_knows_and_its_fixed_values() {
+        use crate::chapters::sevenpace::SEVENPACE;
+        let sc = find(SEVENPACE.scenario).unwrap();
+        let mut p = sc.defaults();
+        for (n, v) in [("tabs_per_user", "4"), ("start_h", "9"), ("sample_s", "20")] {
+            sc.set_str(&mut p, n, v).unwrap();
+        }
+        let [months, zoom] = [&SEVENPACE.scenes[0], &SEVENPACE.scenes[1]];
+        let q = |scene: &'static Scene| scene_query(&p, sc, scene, find(scene.scenario).unwrap());
+        // The macro model has no window start, and the chapter fixes its sample interval.
+        assert_eq!(q(months), "tabs_per_user=4&sample_s=1800");
+        assert_eq!(q(zoom), "sample_s=20&tabs_per_user=4&start_h=9");
+        // The zoom's clock follows its window start.
+        assert_eq!((zoom.clock)(&p), Clock::DateTime { origin_unix_s: (17_440 + 93) * 86_400 + 9 * 3600 });
     }
 }
