@@ -152,9 +152,11 @@ fn cost(s: &Series, _p: &Params, f: &Frame) -> ChartSpec {
 }
 
 fn freezes(s: &Series, _p: &Params, f: &Frame) -> ChartSpec {
-    let spec = ChartSpec::new("Web apps frozen", TIME(), Axis::new("Web apps", ""))
-        .step_line("frozen", f.points(s, "frozen_apps", 1.0), ColorRole::Danger)
-        .step_line("web apps", f.points(s, "web_apps", 1.0), ColorRole::Muted);
+    let spec = ChartSpec::new("Users on frozen web apps", TIME(), Axis::new("Users", "")).step_line(
+        "users online on a frozen app",
+        f.points(s, "frozen_users", 1.0),
+        ColorRole::Danger,
+    );
     f.frame(spec)
 }
 

@@ -90,6 +90,31 @@ fn the_csv_has_the_issue_columns_and_an_iso_clock() {
     assert_eq!(csv.lines().last().unwrap().split(',').nth(1), Some("2018-03-31T23:59:00Z"));
 }
 
+/// Users affected by freezes: the users online on the frozen apps, so zero exactly when no app
+/// is frozen and never more than everyone online.
+#[test]
+fn frozen_users_are_the_users_on_frozen_apps() {
+    let m = macro_run(&[], 1);
+    let s = m.series();
+    let (apps, users, online) = (
+        s.column("frozen_apps").unwrap(),
+        s.column("frozen_users").unwrap(),
+        s.column("online_users").unwrap(),
+    );
+    let mut frozen_rows = 0;
+    for r in 0..apps.len() {
+        assert_eq!(apps[r] > 0.0, users[r] > 0.0, "row {r}: {} apps, {} users", apps[r], users[r]);
+        assert!(
+            users[r] <= online[r] + 1e-9,
+            "row {r}: {} users on frozen apps of {} online",
+            users[r],
+            online[r]
+        );
+        frozen_rows += usize::from(apps[r] > 0.0);
+    }
+    assert!(frozen_rows > 10, "the defaults freeze some app ({frozen_rows} rows)");
+}
+
 /// A macro run of (changes, seed) to its end.
 fn macro_run(changes: &[(&str, f64)], seed: u64) -> MacroModel {
     let mut m = MacroModel::new(&params(changes), seed);
@@ -115,6 +140,7 @@ fn expected_kind(name: &str) -> ColumnKind {
         | "webapp_cpu_pct_median"
         | "redis_load_pct"
         | "frozen_apps"
+        | "frozen_users"
         | "alerts_firing" => ColumnKind::Max,
         n if n.starts_with("latency_p95_") || n.starts_with("cpu_app") || n.starts_with("p95_app") => {
             ColumnKind::Max

@@ -256,6 +256,7 @@ impl MacroModel {
             spec("redis_writes_per_s", "Redis writes", "ops/s", Mean),
             spec("redis_timeouts_per_s", "Redis sync timeouts", "ops/s", Mean),
             spec("frozen_apps", "Frozen web apps", "apps", Max),
+            spec("frozen_users", "Users online on frozen web apps", "users", Max),
             spec("cost_per_day", "Hosting cost per day (relative)", "units", Last),
             spec("alerts_firing", "Alerts firing", "alerts", Max),
             spec("web_apps", "Web apps", "apps", Last),
@@ -547,6 +548,7 @@ impl MacroModel {
             row.push(writes);
             row.push(timeouts_total);
             row.push(self.last.iter().filter(|a| a.frozen).count() as f64);
+            row.push(self.last.iter().filter(|a| a.frozen).map(|a| a.online).sum());
             row.push(n as f64 * cores * 24.0 * v.core_hour_price);
             row.push(firing as f64);
             row.push(n as f64);
