@@ -19,8 +19,8 @@ pub static MACRO: &[ChartDef] = &[
     ChartDef {
         id: "cpu",
         caption:
-            "Web-app CPU: the highest app and the median app (the highest value in each half hour). Above \
-                  80 % the thread pool stops adding threads quickly.",
+            "CPU per web app (the highest value in each half hour): two apps until mid-December, then eight. \
+             Accounts stay on their app, so one app can sit at its ceiling while the others idle.",
         spec: cpu,
     },
     ChartDef {
@@ -124,13 +124,34 @@ fn load(s: &Series, _p: &Params, f: &Frame) -> ChartSpec {
 }
 
 fn cpu(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
-    let spec = ChartSpec::new("Web-app CPU", TIME(), Axis::new("CPU", "%"))
-        .line("highest app", f.points(s, "webapp_cpu_pct_max", 1.0), ColorRole::Danger)
-        .line("median app", f.points(s, "webapp_cpu_pct_median", 1.0), ColorRole::Primary)
-        .h_guide(p.get("alert_cpu_pct"), "CPU alert threshold", ColorRole::Muted)
-        .y_range(0.0, 100.0);
-    f.frame(spec)
+    let mut spec = ChartSpec::new("CPU per web app", TIME(), Axis::new("CPU", "%"));
+    // An app's line runs while it exists (two apps until mid-December, then eight).
+    let apps = s.column("web_apps").unwrap_or(&[]);
+    let t = s.time();
+    for (k, c) in numbered(s, "cpu_app", "") {
+        let Some(ys) = s.column(&c) else { continue };
+        let pts: Vec<(f64, f64)> = f
+            .rows(s)
+            .filter(|&r| apps.get(r).is_some_and(|&n| n > k as f64))
+            .map(|r| (f.x(t[r]), ys[r]))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        let role = ROLES[k % ROLES.len()];
+        spec = if k < ROLES.len() {
+            spec.line(format!("app {k}"), pts, role)
+        } else {
+            spec.dashed_line(format!("app {k}"), pts, role)
+        };
+    }
+    f.frame(
+        spec.h_guide(p.get("alert_cpu_pct"), "CPU alert threshold", ColorRole::Danger).y_range(0.0, 100.0),
+    )
 }
+
+const ROLES: [ColorRole; 4] =
+    [ColorRole::Primary, ColorRole::Secondary, ColorRole::Tertiary, ColorRole::Quaternary];
 
 fn latency(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
     let spec = ChartSpec::new("p95 page time by region", TIME(), Axis::new("Page time", "s"))
