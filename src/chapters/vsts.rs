@@ -282,8 +282,6 @@ static CHARTS: &[ChartDef] = &[
 ];
 
 const TIME: fn() -> Axis = || Axis::new("Time", "UTC");
-const ROLES: [ColorRole; 4] =
-    [ColorRole::Primary, ColorRole::Secondary, ColorRole::Tertiary, ColorRole::Quaternary];
 
 fn n_at(p: &Params) -> usize {
     p.get("n_at").max(1.0) as usize
@@ -302,13 +300,7 @@ fn per_at_columns(n: usize, prefix: &str) -> Vec<String> {
 /// One line per AT of `{prefix}_at{i}`; the fifth and later are dashed.
 fn per_at(mut spec: ChartSpec, s: &Series, p: &Params, f: &Frame, prefix: &str) -> ChartSpec {
     for (i, column) in per_at_columns(n_at(p), prefix).iter().enumerate() {
-        let pts = f.points(s, column, 1.0);
-        let role = ROLES[i % ROLES.len()];
-        spec = if i < ROLES.len() {
-            spec.line(format!("AT{i}"), pts, role)
-        } else {
-            spec.dashed_line(format!("AT{i}"), pts, role)
-        };
+        spec = spec.nth_line(i, format!("AT{i}"), f.points(s, column, 1.0));
     }
     spec
 }

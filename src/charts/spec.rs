@@ -143,6 +143,19 @@ impl ChartSpec {
         self
     }
 
+    /// Adds the `i`-th of several lines of the same kind (one per host or app): the four series
+    /// colours in turn, solid for the first four and dashed after.
+    pub fn nth_line(self, i: usize, name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        const ROLES: [ColorRole; 4] =
+            [ColorRole::Primary, ColorRole::Secondary, ColorRole::Tertiary, ColorRole::Quaternary];
+        let role = ROLES[i % ROLES.len()];
+        if i < ROLES.len() {
+            self.line(name, points, role)
+        } else {
+            self.dashed_line(name, points, role)
+        }
+    }
+
     /// Adds markers.
     pub fn points(mut self, name: impl Into<String>, points: Vec<(f64, f64)>, role: ColorRole) -> Self {
         self.scatter.push(Scatter { name: name.into(), points, role });

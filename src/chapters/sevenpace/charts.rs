@@ -138,20 +138,12 @@ fn cpu(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
         if pts.is_empty() {
             continue;
         }
-        let role = ROLES[k % ROLES.len()];
-        spec = if k < ROLES.len() {
-            spec.line(format!("app {k}"), pts, role)
-        } else {
-            spec.dashed_line(format!("app {k}"), pts, role)
-        };
+        spec = spec.nth_line(k, format!("app {k}"), pts);
     }
     f.frame(
         spec.h_guide(p.get("alert_cpu_pct"), "CPU alert threshold", ColorRole::Danger).y_range(0.0, 100.0),
     )
 }
-
-const ROLES: [ColorRole; 4] =
-    [ColorRole::Primary, ColorRole::Secondary, ColorRole::Tertiary, ColorRole::Quaternary];
 
 fn latency(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
     let spec = ChartSpec::new("p95 page time by region", TIME(), Axis::new("Page time", "s"))
@@ -224,18 +216,6 @@ fn froze(s: &Series, k: usize) -> bool {
     s.column(&format!("frozen_app{k}")).is_some_and(|c| c.iter().any(|&v| v > 0.0))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::freeze_runs;
-
-    #[test]
-    fn freezes_are_counted_as_runs_of_frozen_samples() {
-        assert_eq!(freeze_runs(&[0.0, 1.0, 1.0, 0.0, 1.0], 10.0), (2, 30.0));
-        assert_eq!(freeze_runs(&[1.0, 0.0], 10.0), (1, 10.0));
-        assert_eq!(freeze_runs(&[], 10.0), (0, 0.0));
-    }
-}
-
 /// One line per web app of `{prefix}{k}`: apps that froze in the run stand out, the others are
 /// muted.
 fn per_app(mut spec: ChartSpec, s: &Series, f: &Frame, prefix: &str) -> ChartSpec {
@@ -294,4 +274,16 @@ fn zoom_redis(s: &Series, _p: &Params, f: &Frame) -> ChartSpec {
         .line("load (%)", f.points(s, "redis_load_pct", 1.0), ColorRole::Primary)
         .line("queued or in service", f.points(s, "redis_queue", 1.0), ColorRole::Danger);
     f.frame(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::freeze_runs;
+
+    #[test]
+    fn freezes_are_counted_as_runs_of_frozen_samples() {
+        assert_eq!(freeze_runs(&[0.0, 1.0, 1.0, 0.0, 1.0], 10.0), (2, 30.0));
+        assert_eq!(freeze_runs(&[1.0, 0.0], 10.0), (1, 10.0));
+        assert_eq!(freeze_runs(&[], 10.0), (0, 0.0));
+    }
 }
