@@ -20,7 +20,7 @@
 //! Changing step keeps the runs; changing a parameter restarts them. A scene's run starts when a
 //! step of it is first shown. Choosing a step moves its scene's cursor to the end of its window;
 //! playing moves the cursor forward and, when it leaves a step's window, moves on to the next
-//! step of the same scene.
+//! step of the same scene, or stops at the window's end when the next step is in another scene.
 
 use super::quotes::{quotes, Quote};
 use crate::charts::{ChartDef, ChartGrid, Frame};
@@ -219,10 +219,20 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
             return;
         }
         let t = timeline.cursor.get();
-        let next = story.steps.get(k).filter(|next| next.scene == here.scene);
-        if next.is_some_and(|next| t > here.window.1 && t >= next.window.0) {
-            auto.set_value(true);
-            step.set(k + 1);
+        match story.steps.get(k) {
+            Some(next) if next.scene == here.scene => {
+                if t > here.window.1 && t >= next.window.0 {
+                    auto.set_value(true);
+                    step.set(k + 1);
+                }
+            }
+            // The next step looks at another run: playing stops at the end of this window, and
+            // the reader moves on with Next.
+            Some(_) if t >= here.window.1 => {
+                timeline.playing.set(false);
+                timeline.cursor.set(here.window.1);
+            }
+            _ => {}
         }
     });
     // The URL follows the state, at most every 150 ms (a scrubber drag would otherwise write it

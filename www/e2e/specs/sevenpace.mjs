@@ -164,3 +164,15 @@ test('7pace planner: exponential circles cross at circle 9; equal ones earlier, 
   assert.match(await app.byTestId('planner-list-error').innerText(), /circle sizes must be 3 to 15 numbers from 0 to 100/);
   assert.equal((await app.hash()).params.circles, '7', 'the bad list changed nothing');
 });
+
+test('7pace: playing to the end of step 6 stops there; the zoom of step 7 is the reader\'s next click', async (t) => {
+  const { app, page } = await open7pace(t, 'scale=0.05&step=6&t=2018-01-01T12:00');
+  await runDone(page);
+  await app.byTestId('timeline-speed').selectOption({ label: '1 day/s' });
+  await app.byTestId('timeline-play').click();
+  await until(page, async () => (await app.byTestId('timeline-play').getAttribute('data-playing')) === 'false', 'playing stops');
+  assert.equal(await clockText(app), 'Tue 2 Jan 2018, 00:00 UTC', 'stopped at the end of the step\'s window');
+  assert.equal(await app.stepTitle(), TITLES[5], 'still step 6');
+  await app.byTestId('step-next').click();
+  await until(page, async () => (await app.stepTitle()) === TITLES[6], 'step 7 by Next');
+});
