@@ -241,7 +241,7 @@ static STEPS: &[LiveStep] = &[
              running timer became work the servers did.",
             "The new web client refreshed its data in every open tab, even in tabs the user was not looking at, \
              and the public API accepted any number of queries. The charts start on 1 October with the first \
-             circles: a few hundred users, and load that looks like nothing.",
+             circles: a hundred users, then a few hundred, then a couple of thousand, and load that looks like nothing.",
         ],
         quotes: &[
             q("time now ticked on the server, not on the client.", "on the architecture change"),
@@ -265,8 +265,8 @@ static STEPS: &[LiveStep] = &[
         paragraphs: &[
             "The rollout was planned in nine circles: 7pace itself, close friends and related companies, \
              registered pre-release accounts, five wider circles, and finally everyone.",
-            "Each circle here doubles the users so far, so the first eight together are half of the final \
-             count. For each of them the forecast of the next circle's load was right: requests follow the \
+            "Each circle here doubles the users so far, so the first eight together bring two thirds of the \
+             final count and the ninth adds half as many again. For each of the eight the forecast of the next circle's load was right: requests follow the \
              projection, a line in proportion to the users migrated. That track record is part of why the ninth \
              was a surprise.",
         ],
