@@ -20,7 +20,7 @@
 //! history and nothing reloads.
 
 use crate::routes::{Page, Query, Route};
-use postmortem_sim::calendar::Date;
+use postmortem_sim::calendar::{civil, Date};
 use postmortem_sim::params::{ParamError, Params};
 use postmortem_sim::scenario::Scenario;
 use postmortem_sim::series::Clock;
@@ -156,10 +156,9 @@ pub fn time_text(clock: Clock, t_s: f64) -> String {
     match clock {
         Clock::TimeOfDay { origin_s } => clock_of_day(origin_s + t_s),
         Clock::DateTime { origin_unix_s } => {
-            let unix = origin_unix_s + t_s.max(0.0).round() as i64;
-            let d = Date::from_days(unix.div_euclid(86_400));
+            let (d, sod) = civil(origin_unix_s + t_s.max(0.0).round() as i64);
             let date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
-            match unix.rem_euclid(86_400) / 60 {
+            match sod / 60 {
                 0 => date,
                 m => format!("{date}T{:02}:{:02}", m / 60, m % 60),
             }

@@ -14,7 +14,7 @@
 
 use crate::charts::draw::MONTHS;
 use leptos::prelude::*;
-use postmortem_sim::calendar::{weekday, Date};
+use postmortem_sim::calendar::{civil, weekday};
 use postmortem_sim::series::Clock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -34,13 +34,11 @@ pub fn clock_text(clock: Option<Clock>, t_s: f64) -> String {
     match clock {
         Some(c @ Clock::TimeOfDay { .. }) => format!("{} UTC", c.format(t_s)),
         Some(Clock::DateTime { origin_unix_s }) => {
-            let unix = origin_unix_s + t_s.max(0.0).round() as i64;
-            let days = unix.div_euclid(86_400);
-            let d = Date::from_days(days);
-            let m = unix.rem_euclid(86_400) / 60;
+            let (d, sod) = civil(origin_unix_s + t_s.max(0.0).round() as i64);
+            let m = sod / 60;
             format!(
                 "{} {} {} {}, {:02}:{:02} UTC",
-                WEEKDAYS[weekday(days) as usize],
+                WEEKDAYS[weekday(d.days()) as usize],
                 d.day,
                 MONTHS[d.month as usize - 1],
                 d.year,
@@ -230,4 +228,21 @@ fn play_loop(
         }
         play_loop(generation, mine, state, range, computed, Some(now));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clock_reads_as_a_time_of_day_or_a_weekday_and_date() {
+        let day = Some(Clock::TimeOfDay { origin_s: 9.5 * 3600.0 });
+        assert_eq!(clock_text(day, 2_550.0), "10:12:30 UTC");
+        // 2017-10-01T00:00:00Z, a Sunday.
+        let months = Some(Clock::DateTime { origin_unix_s: 17_440 * 86_400 });
+        assert_eq!(clock_text(months, 0.0), "Sun 1 Oct 2017, 00:00 UTC");
+        assert_eq!(clock_text(months, 58.0 * 86_400.0 + 14.5 * 3600.0), "Tue 28 Nov 2017, 14:30 UTC");
+        assert_eq!(clock_text(months, 93.0 * 86_400.0 + 11.0 * 3600.0), "Tue 2 Jan 2018, 11:00 UTC");
+        assert_eq!(clock_text(None, 41.6), "42 s");
+    }
 }

@@ -90,12 +90,15 @@ pub fn weekday(days: i64) -> u32 {
     (days + 3).rem_euclid(7) as u32
 }
 
+/// The UTC date of `unix_s` seconds since 1970-01-01T00:00:00Z and the seconds since its midnight.
+pub fn civil(unix_s: i64) -> (Date, i64) {
+    (Date::from_days(unix_s.div_euclid(86_400)), unix_s.rem_euclid(86_400))
+}
+
 /// ISO 8601 UTC date-time of `unix_s` seconds since 1970-01-01T00:00:00Z, e.g.
 /// `2018-01-02T13:00:00Z`.
 pub fn iso_utc(unix_s: i64) -> String {
-    let days = unix_s.div_euclid(86_400);
-    let s = unix_s.rem_euclid(86_400);
-    let d = Date::from_days(days);
+    let (d, s) = civil(unix_s);
     format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", d.year, d.month, d.day, s / 3600, s / 60 % 60, s % 60)
 }
 
