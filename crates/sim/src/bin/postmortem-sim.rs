@@ -54,12 +54,8 @@ enum Command {
     Run {
         /// Scenario name (see `postmortem-sim scenarios`)
         scenario: String,
-        /// Apply a preset before any --set
-        #[arg(long)]
-        preset: Option<String>,
-        /// Set a parameter: --set name=value (repeatable)
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
         /// Seed of the run
         #[arg(long, allow_hyphen_values = true, default_value_t = 1)]
         seed: u64,
@@ -90,12 +86,8 @@ enum Command {
         /// Seeds 1..=N
         #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
-        /// Apply a preset before any --set
-        #[arg(long)]
-        preset: Option<String>,
-        /// Set a parameter: --set name=value (repeatable)
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
         /// Also run the counterfactuals and the sustaining-loop ablation
         #[arg(long)]
         counterfactuals: bool,
@@ -108,12 +100,8 @@ enum Command {
     Plan {
         /// Scenario name (7pace-2017)
         scenario: String,
-        /// Apply a preset before any --set
-        #[arg(long)]
-        preset: Option<String>,
-        /// Set a parameter: --set name=value (repeatable)
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
         /// Seed of the accounts
         #[arg(long, allow_hyphen_values = true, default_value_t = 1)]
         seed: u64,
@@ -135,13 +123,20 @@ enum Command {
         /// Seeds 1..=N per cell
         #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
         seeds: u64,
-        /// Apply a preset before any --set
-        #[arg(long)]
-        preset: Option<String>,
-        /// Set a parameter: --set name=value (repeatable)
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
     },
+}
+
+/// A scenario's parameters from the command line: a preset, then `--set` values on top.
+#[derive(clap::Args)]
+struct Settings {
+    /// Apply a preset before any --set
+    #[arg(long)]
+    preset: Option<String>,
+    /// Set a parameter: --set name=value (repeatable)
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    set: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -242,20 +237,20 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             });
             format!("{out}\n")
         }
-        Command::Calibrate { scenario, seeds, preset, set, counterfactuals, format } => {
+        Command::Calibrate { scenario, seeds, settings, counterfactuals, format } => {
             let checks = if scenario == sevenpace::zoom::SCENARIO.name {
                 let sc = &sevenpace::zoom::SCENARIO;
-                let params = configure(sc, preset, &set)?;
+                let params = configure(sc, &settings)?;
                 sc.check(&params)?;
                 calibrate_zoom(sc, &params, seeds)?
             } else if scenario == sevenpace::SCENARIO.name {
                 let sc = &sevenpace::SCENARIO;
-                let params = configure(sc, preset, &set)?;
+                let params = configure(sc, &settings)?;
                 sc.check(&params)?;
                 calibrate_sevenpace(&params, seeds)
             } else {
                 let sc = vsts_only(&scenario, "calibrate")?;
-                let params = configure(sc, preset, &set)?;
+                let params = configure(sc, &settings)?;
                 sc.check(&params)?;
                 calibrate(sc, &params, seeds, counterfactuals)?
             };
@@ -280,7 +275,7 @@ fn execute(cmd: Command) -> Result<String, Usage> {
                 }
             }
         }
-        Command::Plan { scenario, preset, set, seed, threshold } => {
+        Command::Plan { scenario, settings, seed, threshold } => {
             let sc = find(&scenario)?;
             if sc.name != sevenpace::SCENARIO.name {
                 return Err(Usage(format!(
@@ -288,15 +283,15 @@ fn execute(cmd: Command) -> Result<String, Usage> {
                     sevenpace::SCENARIO.name
                 )));
             }
-            let params = configure(sc, preset, &set)?;
+            let params = configure(sc, &settings)?;
             sc.check(&params)?;
             let v = sevenpace::SevenpaceParams::from_params(&params);
             let plan = sevenpace::rollout::plan(&v, seed, threshold);
             format!("{}\n", serde_json::to_string_pretty(&plan).expect("serialisable"))
         }
-        Command::Sweep { scenario, x, y, seeds, preset, set } => {
+        Command::Sweep { scenario, x, y, seeds, settings } => {
             let sc = vsts_only(&scenario, "sweep")?;
-            let params = configure(sc, preset, &set)?;
+            let params = configure(sc, &settings)?;
             let (xn, xs) = axis(sc, "--x", &x)?;
             let (yn, ys) = axis(sc, "--y", &y)?;
             let mut cells = vec![];
@@ -327,9 +322,9 @@ fn execute(cmd: Command) -> Result<String, Usage> {
             }
             out
         }
-        Command::Run { scenario, preset, set, seed, sample_s, format } => {
+        Command::Run { scenario, settings, seed, sample_s, format } => {
             let sc = find(&scenario)?;
-            let mut params = configure(sc, preset, &set)?;
+            let mut params = configure(sc, &settings)?;
             if let Some(s) = sample_s {
                 params
                     .set_str(sc.params, "sample_s", &s)
@@ -376,12 +371,12 @@ fn execute(cmd: Command) -> Result<String, Usage> {
     })
 }
 
-fn configure(sc: &Scenario, preset: Option<String>, set: &[String]) -> Result<Params, Usage> {
+fn configure(sc: &Scenario, settings: &Settings) -> Result<Params, Usage> {
     let mut params = sc.defaults();
-    if let Some(p) = preset {
-        params.apply(sc.params, sc.preset(&p)?)?;
+    if let Some(p) = &settings.preset {
+        params.apply(sc.params, sc.preset(p)?)?;
     }
-    for a in set {
+    for a in &settings.set {
         let (name, value) =
             a.split_once('=').ok_or_else(|| Usage(format!("--set takes NAME=VALUE (got \"{a}\")")))?;
         params.set_str(sc.params, name.trim(), value)?;
