@@ -378,3 +378,66 @@ fn sticky_users_keep_their_home_host() {
     let (a, b) = flow(1, false);
     assert!(a > 4000 && b > 4000, "a user that is not sticky goes anywhere: {a} {b}");
 }
+
+/// Auto-add (V57): with fewer than `k_min` hosts in rotation for `detect`, a spare is provisioned
+/// and enabled `provision` later, one at a time, at most as many as there are spares; it then
+/// joins rotation when its probes pass. With enough hosts in rotation, nothing is added.
+#[test]
+fn auto_add_provisions_a_spare_after_detect_plus_provision_and_stops_at_the_last_spare() {
+    use postmortem_sim::components::auto_add::{AutoAdd, AutoAddConfig};
+    let world = |k_min: usize| {
+        let cfg = EngineConfig {
+            hosts: (0..5)
+                .map(|h| HostConfig { cores: 2, kappa: 0.0, group: Some(0), enabled: h < 3 })
+                .collect(),
+            processes: (0..5).map(|h| ProcessConfig::new(h, PoolConfig::fixed(4), 1_000)).collect(),
+            groups: vec![Some(ProbeConfig {
+                interval: Dur::from_secs(5.0),
+                timeout: Dur::from_secs(5.0),
+                fail_threshold: 2,
+                success_threshold: 1,
+                bypass: false,
+                cpu_s: 0.001,
+                any_process: false,
+            })],
+            end: SimTime::from_secs(3_000.0),
+            ..EngineConfig::default()
+        };
+        let aa = AutoAdd::new(AutoAddConfig {
+            enabled: true,
+            group: 0,
+            spares: vec![3, 4],
+            k_min,
+            detect: Dur::from_secs(300.0),
+            provision: Dur::from_secs(600.0),
+            period: Dur::from_secs(10.0),
+        });
+        (Engine::new(cfg, 3), aa)
+    };
+    let drive = |e: &mut Engine, aa: &mut AutoAdd, until_s: f64| {
+        let mut t = 0.0;
+        while t < until_s {
+            t += 1.0;
+            while e.step_until(SimTime::from_secs(t)) {}
+            if e.now() >= aa.next_wake() {
+                aa.wake(e);
+            }
+        }
+    };
+    // Three of five in rotation, k_min 5: short from the first check (10 s), so the first spare
+    // comes at 10 + 300 + 600 s, the second one detect + provision after the next check (within
+    // a check period: the loop above wakes the controller at the engine's last event time).
+    let (mut e, mut aa) = world(5);
+    drive(&mut e, &mut aa, 2_900.0);
+    let added: Vec<f64> = aa.added.iter().map(|t| t.secs()).collect();
+    assert_eq!(added.len(), 2, "both spares, and no more: {added:?}");
+    assert!((910.0..=925.0).contains(&added[0]), "first spare at {}", added[0]);
+    assert!((added[1] - added[0] - 910.0).abs() <= 15.0, "second spare at {}", added[1]);
+    assert_eq!(e.in_rotation(0), 5, "the spares joined rotation once their probes passed");
+    assert_eq!(aa.next_wake(), SimTime::NEVER, "nothing left to add");
+    // k_min 3: three in rotation is enough, nothing is added.
+    let (mut e, mut aa) = world(3);
+    drive(&mut e, &mut aa, 2_000.0);
+    assert!(aa.added.is_empty());
+    assert_eq!(e.in_rotation(0), 3);
+}
