@@ -34,6 +34,7 @@ pub mod load_balancer;
 pub mod metrics;
 pub mod mmc;
 pub mod model;
+pub mod multiplexer;
 pub mod params;
 pub mod rng;
 pub mod scenario;

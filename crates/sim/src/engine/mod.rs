@@ -28,6 +28,7 @@ use crate::clients::{OpenLoopSource, Target};
 use crate::cpu::HostCpu;
 use crate::dependency::{FifoServers, SingleThreaded};
 use crate::load_balancer::{LoadBalancer, ProbeConfig};
+use crate::multiplexer::Multiplexer;
 use crate::rng::Stream;
 use crate::thread_pool::Injection;
 use crate::time::{Dur, SimTime};
@@ -67,6 +68,9 @@ pub struct DependencyConfig {
     pub dep: Dependency,
     /// Per-host concurrency-breaker limit (VSTS: per AT), or none.
     pub breaker_limit: Option<u32>,
+    /// Each process's connection, reading a single-threaded server's answers one at a time
+    /// (StackExchange.Redis), or none: the caller has an answer when the server gives it.
+    pub multiplexer: Option<Multiplexer>,
 }
 
 /// How a world is laid out; built by a scenario.
@@ -398,6 +402,7 @@ pub struct Engine {
     procs: Vec<Process>,
     groups: Vec<Group>,
     deps: Vec<Dependency>,
+    muxes: Vec<Option<Multiplexer>>,
     dep_rng: Vec<Stream>,
     breakers: Vec<Vec<Option<ConcurrencyBreaker>>>,
     sources: Vec<OpenLoopSource>,
@@ -499,6 +504,7 @@ impl Engine {
             dep_rng: (0..cfg.dependencies.len() as u64)
                 .map(|i| Stream::derive(seed, "dependency", i))
                 .collect(),
+            muxes: cfg.dependencies.iter().map(|d| d.multiplexer.clone()).collect(),
             deps: cfg.dependencies.into_iter().map(|d| d.dep).collect(),
             breakers,
             source_next: vec![SimTime::NEVER; cfg.sources.len()],
@@ -1344,7 +1350,13 @@ impl Engine {
                             }
                             let done = match &mut self.deps[d] {
                                 Dependency::Fifo(f) => f.call(now, &mut self.dep_rng[d]),
-                                Dependency::Single(s) => s.call(now, bytes),
+                                Dependency::Single(s) => {
+                                    let answered = s.call(now, bytes);
+                                    match &mut self.muxes[d] {
+                                        Some(m) => m.read(p, answered, bytes),
+                                        None => answered,
+                                    }
+                                }
                             };
                             let held = self.breakers[d][h].is_some();
                             (done, if held { (d as u16, h as u16) } else { (NO_BREAKER, 0) })

@@ -1,13 +1,17 @@
 //! Engine rules in full worlds (hosts, processes, pools, balancers, sources), each asserting
 //! the rule itself: client timeouts, scripted rate changes, the thrash factor η, the .NET 6
 //! delay cap, the probe paths (timeout shorter than the interval; the 503 path and the return
-//! after one good probe), and the 80 % CPU rule on a starved pool.
+//! after one good probe), the 80 % CPU rule on a starved pool, and a Redis connection's
+//! head-of-line blocking.
 
 use postmortem_sim::clients::{Dist, OpenLoopSource, Target};
+use postmortem_sim::dependency::SingleThreaded;
 use postmortem_sim::engine::{
-    Action, DownCause, Engine, EngineConfig, HostConfig, Outcome, ProcessConfig, RequestShape, Sender, Signal,
+    Action, CallTo, Dependency, DependencyConfig, DownCause, Engine, EngineConfig, HostConfig, Outcome,
+    ProcessConfig, RequestShape, Sender, Signal, StepSpec,
 };
 use postmortem_sim::load_balancer::ProbeConfig;
+use postmortem_sim::multiplexer::Multiplexer;
 use postmortem_sim::scenario;
 use postmortem_sim::thread_pool::PoolConfig;
 use postmortem_sim::time::{Dur, SimTime};
@@ -440,4 +444,48 @@ fn auto_add_provisions_a_spare_after_detect_plus_provision_and_stops_at_the_last
     drive(&mut e, &mut aa, 2_000.0);
     assert!(aa.added.is_empty());
     assert_eq!(e.in_rotation(0), 3);
+}
+
+/// Two hosts with a process each call one Redis. With a connection per process that reads
+/// answers one at a time (StackExchange.Redis), a 100 MB answer to process 0 (10 ms at Redis,
+/// 1 s to read) makes process 0's next small call, made 0.1 s later, time out at 0.5 s, while
+/// the same call from process 1 does not; without the connections neither times out.
+#[test]
+fn a_big_answer_blocks_later_calls_on_its_own_connection_only() {
+    let timeouts = |mux: Option<Multiplexer>| {
+        let cfg = EngineConfig {
+            hosts: vec![HostConfig { cores: 1, kappa: 0.0, group: None, enabled: true }; 2],
+            processes: (0..2).map(|h| ProcessConfig::new(h, PoolConfig::fixed(4), 100)).collect(),
+            dependencies: vec![DependencyConfig {
+                dep: Dependency::Single(SingleThreaded::new(0.0, 1e-10)),
+                breaker_limit: None,
+                multiplexer: mux,
+            }],
+            counters: 2,
+            end: SimTime::from_secs(10.0),
+            ..EngineConfig::default()
+        };
+        let mut e = Engine::new(cfg, 1);
+        let call = |bytes: f64, counter: u16| RequestShape {
+            steps: vec![StepSpec::Call {
+                p_call: 1.0,
+                to: CallTo::Dependency { dep: 0, p: 1.0, otherwise: Dist::ZERO },
+                p_sync: 0.0,
+                cont_cpu: Dist::ZERO,
+                timeout: Some(Dur::from_secs(0.5)),
+                bytes,
+                counter,
+            }],
+        };
+        let sender = Sender { owner: 1, tag: 0, client: true };
+        e.send(Target::Process(0), &call(1e8, 0), sender, None);
+        run_to(&mut e, 0.1);
+        e.send(Target::Process(0), &call(1e3, 0), sender, None);
+        e.send(Target::Process(1), &call(1e3, 1), sender, None);
+        run_to(&mut e, 10.0);
+        (e.call_timeouts(0), e.call_timeouts(1))
+    };
+    // Process 0: the big call itself (1.01 s) and the small one behind it; process 1: none.
+    assert_eq!(timeouts(Some(Multiplexer::new(0.0, 1e-8))), (2, 0));
+    assert_eq!(timeouts(None), (0, 0));
 }

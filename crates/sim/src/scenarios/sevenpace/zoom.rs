@@ -6,13 +6,18 @@
 //!                                                                               │ sync GET/SET, syncTimeout
 //!                                                                               ▼
 //!                                              Redis: one thread, FIFO, a + b × bytes per op
+//!                                                                               │ answers, in order
+//!                                                                               ▼
+//!                                              each instance's connection reads one at a time
 //! ```
 //!
 //! The same accounts, pinning and costs as `7pace-2017` on 2 Jan (extended caching on). A
 //! request runs its CPU, then its Redis operations one after another as synchronous calls: the
 //! thread blocks until the answer or `syncTimeout`; on a timeout the thread goes on (to SQL) but
-//! the operation stays queued at Redis and still runs. A full refresh reads its records in
-//! MGETs of up to 50 cache entries. The freeze detector: a web app is frozen while its
+//! the operation stays queued at Redis and still runs. A full refresh reads all its cache
+//! entries in one MGET ([`refresh_mget`]), which Redis runs to the end before anything else;
+//! each instance's connection reads its answers one at a time, so that MGET's answer also
+//! delays every later call of its instance ([`crate::multiplexer`]). The freeze detector: a web app is frozen while its
 //! completions fall below 10 % of its arrivals, or the age of its waiting requests (queue over
 //! arrival rate, Little's law) is over 30 s, for at least 60 s.
 //!
@@ -30,6 +35,7 @@ use crate::engine::{
     Sender, Signal, StepSpec,
 };
 use crate::model::{Driver, Wiring};
+use crate::multiplexer::Multiplexer;
 use crate::params::{ParamError, ParamSpec, Params, Provenance};
 use crate::rng::Stream;
 use crate::scenario::Scenario;
@@ -42,8 +48,28 @@ use serde::{Deserialize, Serialize};
 
 /// The window's length.
 pub const DURATION_S: f64 = 2.0 * 3600.0;
-/// Most cache entries one MGET of a full refresh reads.
-pub const MGET_ENTRIES: f64 = 50.0;
+/// Time an instance's Redis connection takes to read one byte of an answer [ns]: 100 MB/s, a
+/// gigabit link less the client's parsing (illustrative). Answers are read one at a time per
+/// connection (see [`crate::multiplexer`]).
+pub const CONNECTION_NS_PER_BYTE: f64 = 10.0;
+
+/// One full refresh as Redis operations, at scale `s`: the API call reads every cache entry of
+/// the account in **one** MGET (StackExchange.Redis's `StringGet(RedisKey[])` sends all keys as
+/// one command) and writes them back as one MSET with the write ratio's probability. Redis runs
+/// a command to the end before the next, so the largest accounts' MGETs hold its thread for
+/// about a second on their own: "a single API call". The payload and the CPU shrink with s
+/// (Redis's cost per byte and the cores shrink with it too), so a refresh holds Redis as long
+/// as at full scale.
+pub fn refresh_mget(c: &Cost, s: f64) -> Cost {
+    let (ops, entries) = if c.reads > 0.0 { (1.0, c.reads) } else { (0.0, 1.0) };
+    Cost {
+        cpu_s: c.cpu_s * s,
+        reads: ops,
+        writes: c.writes / entries,
+        bytes: c.bytes * entries * s,
+        db_s: c.db_s,
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 const fn spec(
@@ -283,18 +309,7 @@ pub fn driver(p: &Params, seed: u64) -> Driver<ZoomWiring> {
             continue;
         }
         let c = wl.api_cost(a.users as f64, history, agg.extended);
-        // A full refresh reads its entries in MGETs of up to MGET_ENTRIES.
-        let gets = (c.reads / MGET_ENTRIES).ceil().max(if c.reads > 0.0 { 1.0 } else { 0.0 });
-        let per = if gets > 0.0 { c.reads / gets } else { 0.0 };
-        // Scaled: the payload and the CPU shrink with s (Redis's cost per byte and the cores
-        // shrink with it too), so a refresh takes as many Redis seconds as at full scale.
-        let mget = Cost {
-            cpu_s: c.cpu_s * s,
-            reads: gets,
-            writes: c.writes / per.max(1.0),
-            bytes: c.bytes * per.max(1.0) * s,
-            db_s: c.db_s,
-        };
+        let mget = refresh_mget(&c, s);
         let app = (i % n_apps) as u16;
         pollers.push(Poller {
             app,
@@ -310,6 +325,9 @@ pub fn driver(p: &Params, seed: u64) -> Driver<ZoomWiring> {
         dependencies: vec![DependencyConfig {
             dep: Dependency::Single(SingleThreaded::new(v.redis_a_us * 1e-6 / s, v.redis_b_ns * 1e-9 / s)),
             breaker_limit: None,
+            // Each instance's ConnectionMultiplexer reads its answers in order, at the same
+            // scaling as Redis's cost per byte (a refresh's payload shrinks with s).
+            multiplexer: Some(Multiplexer::new(0.0, CONNECTION_NS_PER_BYTE * 1e-9 / s)),
         }],
         sources,
         counters: n_apps,

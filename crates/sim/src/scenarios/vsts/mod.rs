@@ -356,6 +356,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
                 Dist::Exp(v.db_service_ms / 1000.0),
             )),
             breaker_limit: Some(scaled(v.cb_limit as f64, s)),
+            multiplexer: None,
         }],
         sources: vec![user_source, job_source],
         script: vec![],
