@@ -386,9 +386,13 @@ static STEPS: &[LiveStep] = &[
              hours of that morning, request by request: every Redis call is synchronous, so a web app's thread \
              waits for Redis's one thread; after the sync timeout the thread gives up, but the operation stays \
              queued at Redis and still runs.",
-            "On the web app that hosts a heavy API poller, each full refresh reads thousands of cache entries. \
-             Its threads pile up waiting, the thread pool grows by two a second, and everyone on that app waits \
-             with them: a freeze, while the other apps only slow down.",
+            "A heavy API poller's full refresh is one call that reads thousands of cache entries at once. Redis \
+             runs it to the end before anything else, so for that second every app's calls wait, and many time \
+             out; the poller's own instance then reads the huge answer on its one connection, and every call \
+             behind it on that connection waits too. On the apps that host the heaviest pollers the threads pile \
+             up, the pool grows by two a second, and everyone on the app waits with them: a freeze.",
+            "Here the freezes last longer, and hit more apps, than the post's one ten-minute freeze: the hour's \
+             load keeps Redis saturated, and our magnitudes are illustrative. The mechanism is the post's.",
         ],
         quotes: &[
             q(
