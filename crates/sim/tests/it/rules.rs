@@ -418,12 +418,13 @@ fn auto_add_provisions_a_spare_after_detect_plus_provision_and_stops_at_the_last
         });
         (Engine::new(cfg, 3), aa)
     };
-    let drive = |e: &mut Engine, aa: &mut AutoAdd, until_s: f64| {
+    // `always`: wake the controller every second whatever it asked for (it must stay correct).
+    let drive = |e: &mut Engine, aa: &mut AutoAdd, until_s: f64, always: bool| {
         let mut t = 0.0;
         while t < until_s {
             t += 1.0;
             while e.step_until(SimTime::from_secs(t)) {}
-            if e.now() >= aa.next_wake() {
+            if always || e.now() >= aa.next_wake() {
                 aa.wake(e);
             }
         }
@@ -432,7 +433,7 @@ fn auto_add_provisions_a_spare_after_detect_plus_provision_and_stops_at_the_last
     // comes at 10 + 300 + 600 s, the second one detect + provision after the next check (within
     // a check period: the loop above wakes the controller at the engine's last event time).
     let (mut e, mut aa) = world(5);
-    drive(&mut e, &mut aa, 2_900.0);
+    drive(&mut e, &mut aa, 2_900.0, false);
     let added: Vec<f64> = aa.added.iter().map(|t| t.secs()).collect();
     assert_eq!(added.len(), 2, "both spares, and no more: {added:?}");
     assert!((910.0..=925.0).contains(&added[0]), "first spare at {}", added[0]);
@@ -441,9 +442,20 @@ fn auto_add_provisions_a_spare_after_detect_plus_provision_and_stops_at_the_last
     assert_eq!(aa.next_wake(), SimTime::NEVER, "nothing left to add");
     // k_min 3: three in rotation is enough, nothing is added.
     let (mut e, mut aa) = world(3);
-    drive(&mut e, &mut aa, 2_000.0);
+    drive(&mut e, &mut aa, 2_000.0, false);
     assert!(aa.added.is_empty());
     assert_eq!(e.in_rotation(0), 3);
+    // It keeps watching, once a check period (cargo mutants found this unasserted).
+    let next = aa.next_wake();
+    assert!(
+        next > e.now() && next.since(e.now()) <= Dur::from_secs(10.0),
+        "next check {next:?} at {:?}",
+        e.now()
+    );
+    // Short for good (k_min 6 of 5 hosts), woken every second: two spares, never a third.
+    let (mut e, mut aa) = world(6);
+    drive(&mut e, &mut aa, 2_900.0, true);
+    assert_eq!(aa.added.len(), 2);
 }
 
 /// Two hosts with a process each call one Redis. With a connection per process that reads
