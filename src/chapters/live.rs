@@ -73,7 +73,8 @@ pub struct Scene {
     /// The scenario it runs.
     pub scenario: &'static str,
     /// Values this chapter fixes for the run whatever the parameters say, e.g. a sample interval
-    /// that keeps six months of samples small. Not offered in the panel.
+    /// that keeps six months of samples small; a panel value of the same name does not reach
+    /// this run.
     pub fixed: &'static [(&'static str, f64)],
     /// The run's clock for the chapter's parameters, known before its first samples.
     pub clock: fn(&Params) -> Clock,
