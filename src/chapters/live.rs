@@ -220,20 +220,17 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
             return;
         }
         let t = timeline.cursor.get();
-        match story.steps.get(k) {
-            Some(next) if next.scene == here.scene => {
-                if t > here.window.1 && t >= next.window.0 {
-                    auto.set_value(true);
-                    step.set(k + 1);
-                }
+        let Some(next) = story.steps.get(k) else { return };
+        if next.scene == here.scene {
+            if t > here.window.1 && t >= next.window.0 {
+                auto.set_value(true);
+                step.set(k + 1);
             }
+        } else if t >= here.window.1 {
             // The next step looks at another run: playing stops at the end of this window, and
             // the reader moves on with Next.
-            Some(_) if t >= here.window.1 => {
-                timeline.playing.set(false);
-                timeline.cursor.set(here.window.1);
-            }
-            _ => {}
+            timeline.playing.set(false);
+            timeline.cursor.set(here.window.1);
         }
     });
     // The URL follows the state, at most every 150 ms (a scrubber drag would otherwise write it
