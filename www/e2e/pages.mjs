@@ -4,6 +4,31 @@
 export const tid = (id) => `[data-testid="${id}"]`;
 
 /** Parses the query part of a hash route: "#/basics?step=2&seed=7" -> { route, params }. */
+/** Waits until the run on the current timeline has reached its end. */
+export async function runDone(page, timeout = 60_000) {
+  await page.locator(`${tid('run-status')}[data-done="true"]`).waitFor({ state: 'attached', timeout });
+}
+
+/** Moves the timeline's scrubber to `seconds` of simulated time, as dragging it would. */
+export async function scrub(app, seconds) {
+  await app.byTestId('timeline-scrubber').evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, seconds);
+}
+
+/** Polls `f` until it returns a truthy value, and returns it. */
+export async function until(page, f, what, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await f();
+    if (last) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export function parseHash(hash) {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   const q = h.indexOf('?');

@@ -27,6 +27,29 @@ function installObservers() {
 
 const round = (x) => Math.round(x * 10) / 10;
 
+/**
+ * Sets the step knob `name` to each of `values` in turn and returns, per change, how long the new
+ * run took to deliver its first samples (the run status's data-first-ms) once the URL shows it.
+ */
+async function firstSamplesAfterChanges(app, page, name, values) {
+  const firsts = [];
+  const knob = app.byTestId(`step-param-${name}-number`);
+  for (const v of values) {
+    const before = await app.byTestId('run-status').getAttribute('data-run-id');
+    await knob.fill(String(v));
+    await knob.press('Tab');
+    await app.waitForHash((p) => p[name] === String(v), `${name}=${v}`);
+    // The new run's figures, not the last one's: wait for its id first.
+    const first = await page.waitForFunction((old) => {
+      const el = document.querySelector('[data-testid="run-status"]');
+      const a = el?.getAttribute('data-first-ms');
+      return el && el.getAttribute('data-run-id') !== old && a ? Number(a) : false;
+    }, before, { timeout: 30_000, polling: 20 });
+    firsts.push(await first.jsonValue());
+  }
+  return firsts;
+}
+
 function percentile(values, p) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
@@ -135,21 +158,7 @@ test(`VSTS chapter: default run time in the worker, first samples after a change
   await app.chart('rotation').waitForQuiet();
   const t0 = await page.evaluate(() => performance.now());
 
-  const firsts = [];
-  const knob = app.byTestId('step-param-min_worker-number');
-  for (const v of [200, 220, 240, 260, 280]) {
-    const before = await app.byTestId('run-status').getAttribute('data-run-id');
-    await knob.fill(String(v));
-    await knob.press('Tab');
-    await app.waitForHash((p) => p.min_worker === String(v), `min_worker=${v}`);
-    // The new run's figures, not the last one's: wait for its id first.
-    const first = await page.waitForFunction((old) => {
-      const el = document.querySelector('[data-testid="run-status"]');
-      const a = el?.getAttribute('data-first-ms');
-      return el && el.getAttribute('data-run-id') !== old && a ? Number(a) : false;
-    }, before, { timeout: 30_000, polling: 20 });
-    firsts.push(await first.jsonValue());
-  }
+  const firsts = await firstSamplesAfterChanges(app, page, 'min_worker', [200, 220, 240, 260, 280]);
   await app.byTestId('timeline-play').click();
   await page.waitForTimeout(2500);
   await app.byTestId('timeline-play').click();
@@ -197,19 +206,7 @@ test('7pace chapter: six months in the worker, first samples after a change, the
   const runMs = Number(await app.byTestId('run-status').getAttribute('data-run-ms'));
   await app.chart('load').waitForQuiet();
   const t0 = await page.evaluate(() => performance.now());
-  const firsts = [];
-  const knob = app.byTestId('step-param-circle_spacing_days-number');
-  for (const v of [6, 7, 6, 7, 6]) {
-    const before = await app.byTestId('run-status').getAttribute('data-run-id');
-    await knob.fill(String(v));
-    await knob.press('Tab');
-    const first = await page.waitForFunction((old) => {
-      const el = document.querySelector('[data-testid="run-status"]');
-      const a = el?.getAttribute('data-first-ms');
-      return el && el.getAttribute('data-run-id') !== old && a ? Number(a) : false;
-    }, before, { timeout: 30_000, polling: 20 });
-    firsts.push(await first.jsonValue());
-  }
+  const firsts = await firstSamplesAfterChanges(app, page, 'circle_spacing_days', [6, 8, 6, 8, 6]);
   // Drag the planner's spacing slider across its values and back, as a pointer would.
   const slider = app.byTestId('planner-param-circle_spacing_days');
   for (const v of [5, 4, 3, 4, 5, 6, 7, 8, 9, 10, 9, 8, 7]) {

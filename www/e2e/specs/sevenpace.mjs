@@ -4,7 +4,7 @@
 // third of the default's work) so the suite stays quick.
 import assert from 'node:assert/strict';
 import { test } from '../harness.mjs';
-import { tid } from '../pages.mjs';
+import { runDone, scrub, until } from '../pages.mjs';
 
 const TITLES = [
   'Time starts ticking on the server', 'Rolling out in circles', 'The last circle', 'Scaling up',
@@ -17,30 +17,6 @@ async function open7pace(t, query) {
   await app.open(`#/7pace-2017?${query}`);
   await app.byTestId('chapter-7pace').waitFor({ state: 'visible' });
   return { app, page };
-}
-
-/** Waits until the run on the current step's timeline has reached its end. */
-async function runDone(page, timeout = 60_000) {
-  await page.locator(`${tid('run-status')}[data-done="true"]`).waitFor({ state: 'attached', timeout });
-}
-
-/** Moves the timeline's scrubber to `seconds` of simulated time, as dragging it would. */
-async function scrub(app, seconds) {
-  await app.byTestId('timeline-scrubber').evaluate((el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, seconds);
-}
-
-async function until(page, f, what, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await f();
-    if (last) return last;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const clockText = async (app) => (await app.byTestId('timeline-clock').innerText()).trim();

@@ -4,7 +4,7 @@
 // suite stays quick; the default run is covered by the determinism and perf specs.
 import assert from 'node:assert/strict';
 import { test } from '../harness.mjs';
-import { tid } from '../pages.mjs';
+import { runDone, scrub, until } from '../pages.mjs';
 
 const TITLES = [
   'A healthy baseline', 'A crash bug lands', 'A vulnerable morning', 'The trigger: a reconnect storm',
@@ -16,31 +16,6 @@ async function openVsts(t, query) {
   await app.open(`#/vsts-2018?${query}`);
   await app.byTestId('chapter-vsts').waitFor({ state: 'visible' });
   return { app, page };
-}
-
-/** Waits until the run in the worker has reached 13:00. */
-async function runDone(page, timeout = 60_000) {
-  await page.locator(`${tid('run-status')}[data-done="true"]`).waitFor({ state: 'attached', timeout });
-}
-
-/** Moves the timeline's scrubber to `seconds` after 09:30, as dragging it would. */
-async function scrub(app, seconds) {
-  await app.byTestId('timeline-scrubber').evaluate((el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, seconds);
-}
-
-/** Polls `f` until it returns a truthy value. */
-async function until(page, f, what, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await f();
-    if (last) return last;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 test('VSTS: all ten steps by the → and ← keys and the buttons; the URL follows', async (t) => {
