@@ -8,7 +8,7 @@
 //! * [`chapters`]: the landing page, "Queueing basics" and the two incidents.
 //! * [`components`]: chapter layout, parameter panel, step navigation, error panel.
 //! * [`charts`]: chart specs, drawing (generic over plotters backends) and the `<Chart>` component.
-//! * [`runner`]: runs simulations in time slices on animation frames (the basics chapter).
+//! * [`mmc_points`]: the simulated points beside the Erlang C curve, in animation-frame slices.
 //! * [`worker`]: runs simulations in a Web Worker and streams their samples to the page.
 //! * [`user_timing`]: `performance.mark` / `measure` around simulation work.
 //!
@@ -20,8 +20,8 @@ pub mod app;
 pub mod chapters;
 pub mod charts;
 pub mod components;
+pub mod mmc_points;
 pub mod routes;
-pub mod runner;
 pub mod url_state;
 pub mod user_timing;
 pub mod worker;

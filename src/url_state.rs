@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use postmortem_lab::routes::Query;
-//! use postmortem_lab::url_state::{read_chapter, chapter_query};
+//! use postmortem_lab::url_state::read_chapter;
 //! let scenario = postmortem_sim::scenario::find("mmc").unwrap();
 //! let q = Query::parse("step=1&seed=9&servers=3&arrival_rate=lots");
 //! let s = read_chapter(&q, 3, |_| Some(scenario));
@@ -21,7 +21,7 @@
 
 use crate::routes::{Page, Query, Route};
 use postmortem_sim::calendar::{civil, Date};
-use postmortem_sim::params::{ParamError, Params};
+use postmortem_sim::params::{fmt_num, ParamError, Params};
 use postmortem_sim::scenario::Scenario;
 use postmortem_sim::series::Clock;
 
@@ -108,16 +108,18 @@ pub struct StoryUrl {
     pub t_s: Option<f64>,
 }
 
-/// Reads an incident chapter's URL: `preset=NAME` applies first, the parameters in the URL on top
-/// (against `sc`); `t` is the timeline's time on the clock of the step's timeline, which
-/// `time_of(step, params)` gives with its end (simulated time runs from 0 to the end).
+/// Reads a live chapter's URL: `preset=NAME` applies first, the parameters in the URL on top
+/// (both against the step's scenario, `sc_for_step(step)`); `t` is the timeline's time on the
+/// clock of the step's timeline, which `time_of(step, params)` gives with its end (simulated time
+/// runs from 0 to the end).
 pub fn read_story(
     query: &Query,
     steps: usize,
-    sc: &'static Scenario,
-    time_of: impl Fn(usize, &Params) -> (Clock, f64),
+    sc_for_step: impl Fn(usize) -> &'static Scenario,
+    time_of: impl Fn(usize, &Params) -> (Option<Clock>, f64),
 ) -> StoryUrl {
-    let mut chapter = read_chapter(query, steps, |_| Some(sc));
+    let mut chapter = read_chapter(query, steps, |k| Some(sc_for_step(k)));
+    let sc = sc_for_step(chapter.step);
     let mut preset = None;
     if let Some(name) = query.get("preset") {
         match sc.preset(name) {
@@ -151,11 +153,12 @@ pub fn read_story(
 }
 
 /// Simulated time on `clock` written as in the URL: `HH:MM[:SS]` on a time of day,
-/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` on a date-time.
-pub fn time_text(clock: Clock, t_s: f64) -> String {
+/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` on a date-time, plain seconds without a clock.
+pub fn time_text(clock: Option<Clock>, t_s: f64) -> String {
     match clock {
-        Clock::TimeOfDay { origin_s } => clock_of_day(origin_s + t_s),
-        Clock::DateTime { origin_unix_s } => {
+        None => fmt_num((t_s * 100.0).round() / 100.0),
+        Some(Clock::TimeOfDay { origin_s }) => clock_of_day(origin_s + t_s),
+        Some(Clock::DateTime { origin_unix_s }) => {
             let (d, sod) = civil(origin_unix_s + t_s.max(0.0).round() as i64);
             let date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
             match sod / 60 {
@@ -167,10 +170,11 @@ pub fn time_text(clock: Clock, t_s: f64) -> String {
 }
 
 /// The simulated time `text` names on `clock` (see [`time_text`]), if it is well formed.
-pub fn parse_time(clock: Clock, text: &str) -> Option<f64> {
+pub fn parse_time(clock: Option<Clock>, text: &str) -> Option<f64> {
     match clock {
-        Clock::TimeOfDay { origin_s } => parse_clock(text).map(|sod| sod - origin_s),
-        Clock::DateTime { origin_unix_s } => {
+        None => text.trim().parse::<f64>().ok().filter(|t| t.is_finite()),
+        Some(Clock::TimeOfDay { origin_s }) => parse_clock(text).map(|sod| sod - origin_s),
+        Some(Clock::DateTime { origin_unix_s }) => {
             let text = text.trim();
             let (date, time) = match text.split_once('T') {
                 Some((d, t)) => (d, Some(t)),
@@ -192,27 +196,28 @@ pub fn parse_time(clock: Clock, text: &str) -> Option<f64> {
     }
 }
 
-fn time_error(clock: Clock, end_s: f64, text: &str) -> String {
+fn time_error(clock: Option<Clock>, end_s: f64, text: &str) -> String {
     let (from, to) = (time_text(clock, 0.0), time_text(clock, end_s));
     match clock {
-        Clock::TimeOfDay { .. } => {
+        None => format!("t must be a number of seconds from {from} to {to} (got \"{}\")", short(text)),
+        Some(Clock::TimeOfDay { .. }) => {
             format!("t must be a time from {from} to {to} UTC as HH:MM or HH:MM:SS (got \"{}\")", short(text))
         }
-        Clock::DateTime { .. } => format!(
+        Some(Clock::DateTime { .. }) => format!(
             "t must be a date from {from} to {to} as YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC (got \"{}\")",
             short(text)
         ),
     }
 }
 
-/// The query of an incident chapter: `step`, `seed`, then `preset` when the parameters are exactly
+/// The query of a live chapter: `step`, `seed`, then `preset` when the parameters are exactly
 /// a preset's (other than the defaults), else every changed parameter; then `t` and `embed`.
 pub fn story_query(
     step: usize,
     seed: u64,
     params: &Params,
     sc: &Scenario,
-    t: Option<(Clock, f64)>,
+    t: Option<(Option<Clock>, f64)>,
     embed: bool,
 ) -> Query {
     let mut pairs: Vec<(String, String)> =
@@ -277,33 +282,6 @@ pub fn parse_seed(text: &str) -> Result<u64, ParamError> {
     parse_int(text, 0, MAX_SEED).ok_or_else(|| seed_error(text))
 }
 
-/// The query that describes a chapter's state: `step`, then `seed` (when given), then every
-/// parameter that differs from its scenario's default, then `embed=1` when set.
-pub fn chapter_query(
-    step: usize,
-    seed: Option<u64>,
-    params: Option<(&Params, &Scenario)>,
-    embed: bool,
-) -> Query {
-    let mut pairs: Vec<(String, String)> = vec![("step".into(), step.to_string())];
-    if let Some(seed) = seed {
-        pairs.push(("seed".into(), seed.to_string()));
-    }
-    if let Some((p, sc)) = params {
-        pairs.extend(p.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}"))));
-    }
-    if embed {
-        pairs.push(("embed".into(), "1".into()));
-    }
-    Query::from_pairs(pairs)
-}
-
-/// The parameters of `params` that differ from `sc`'s defaults, as a query (`name=value&…`):
-/// what a run in the worker is started with.
-pub fn changed_query(params: &Params, sc: &Scenario) -> String {
-    Query::from_pairs(params.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}")))).encode()
-}
-
 /// Replaces the current history entry's hash with `page` + `query`, without a reload or a
 /// `hashchange` event. Does nothing outside a browser or when the hash is already that.
 pub fn write_hash(page: Page, query: &Query) {
@@ -360,7 +338,7 @@ mod tests {
         let mut p = sc.defaults();
         p.set_str(sc.params, "min_worker", "1000").unwrap();
         p.set_str(sc.params, "io_s", "0.05").unwrap();
-        let q = chapter_query(2, Some(42), Some((&p, sc)), true);
+        let q = story_query(2, 42, &p, sc, None, true);
         let text = Route::hash_for(Page::Basics, &q);
         assert_eq!(text, "#/basics?step=2&seed=42&min_worker=1000&io_s=0.05&embed=1");
         let back = read_chapter(&Route::parse(&text).query, 3, stair);
@@ -397,13 +375,13 @@ mod tests {
     #[test]
     fn a_story_url_round_trips_preset_params_time_and_reports_bad_pieces() {
         let sc = find("vsts-2018-02-07").unwrap();
-        let clock = Clock::TimeOfDay { origin_s: 9.5 * 3600.0 };
+        let clock = Some(Clock::TimeOfDay { origin_s: 9.5 * 3600.0 });
         let time_of = |_: usize, _: &Params| (clock, 12_600.0);
         let mut p = sc.defaults();
         p.apply(sc.params, sc.preset("no-crash-bug").unwrap()).unwrap();
         let q = story_query(4, 9, &p, sc, Some((clock, 2520.0)), false);
         assert_eq!(Route::hash_for(Page::Vsts, &q), "#/vsts-2018?step=4&seed=9&preset=no-crash-bug&t=10:12");
-        let back = read_story(&q, 10, sc, time_of);
+        let back = read_story(&q, 10, |_| sc, time_of);
         assert_eq!(back.chapter.params.as_ref(), Some(&p));
         assert_eq!(
             (back.preset, back.t_s, back.chapter.step, back.chapter.seed),
@@ -419,10 +397,10 @@ mod tests {
             (q.get("crash_rate_per_h"), q.get("min_worker"), q.get("t")),
             (Some("0"), Some("400"), Some("09:31:15"))
         );
-        assert_eq!(read_story(&q, 10, sc, time_of).chapter.params.unwrap(), p);
+        assert_eq!(read_story(&q, 10, |_| sc, time_of).chapter.params.unwrap(), p);
 
         let bad = Query::parse("preset=nope&min_worker=banana&seed=-3&t=14:00&n_at=5");
-        let s = read_story(&bad, 10, sc, time_of);
+        let s = read_story(&bad, 10, |_| sc, time_of);
         let msgs: Vec<&str> = s.chapter.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");
         assert!(msgs.iter().any(|m| m.starts_with("seed must be an integer from 0 to")));
@@ -436,7 +414,7 @@ mod tests {
     #[test]
     fn dates_in_the_url_round_trip_and_parse_strictly() {
         // 2017-10-01T00:00:00Z.
-        let clock = Clock::DateTime { origin_unix_s: 17_440 * 86_400 };
+        let clock = Some(Clock::DateTime { origin_unix_s: 17_440 * 86_400 });
         let end = 182.0 * 86_400.0;
         assert_eq!(time_text(clock, 58.0 * 86_400.0), "2017-11-28");
         assert_eq!(time_text(clock, 93.0 * 86_400.0 + 11.5 * 3600.0), "2018-01-02T11:30");
@@ -457,7 +435,7 @@ mod tests {
             assert_eq!(parse_time(clock, bad), None, "{bad}");
         }
         let sc = find("7pace-2017").unwrap();
-        let s = read_story(&Query::parse("t=2018-05-01"), 8, sc, |_, _| (clock, end));
+        let s = read_story(&Query::parse("t=2018-05-01"), 8, |_| sc, |_, _| (clock, end));
         assert_eq!(s.t_s, None);
         assert_eq!(
             s.chapter.errors[0].message,
@@ -465,7 +443,27 @@ mod tests {
         );
         let q = story_query(7, 1, &sc.defaults(), sc, Some((clock, 93.0 * 86_400.0)), false);
         assert_eq!(q.get("t"), Some("2018-01-02"));
-        assert_eq!(read_story(&q, 8, sc, |_, _| (clock, end)).t_s, Some(93.0 * 86_400.0));
+        assert_eq!(read_story(&q, 8, |_| sc, |_, _| (clock, end)).t_s, Some(93.0 * 86_400.0));
+    }
+
+    #[test]
+    fn each_step_reads_its_own_scenario_and_plain_seconds() {
+        let scs = [find("mmc").unwrap(), find("staircase").unwrap()];
+        let time_of = |_: usize, p: &Params| (None, p.get("duration_s"));
+        let s = read_story(&Query::parse("step=2&min_worker=50&t=30.5"), 2, |k| scs[k - 1], time_of);
+        assert!(s.chapter.errors.is_empty(), "{:?}", s.chapter.errors);
+        assert_eq!((s.chapter.params.unwrap().get("min_worker"), s.t_s), (50.0, Some(30.5)));
+        // The same name on step 1 is read against `mmc`, which has none.
+        let s = read_story(&Query::parse("step=1&min_worker=50&t=99999"), 2, |k| scs[k - 1], time_of);
+        let msgs: Vec<&str> = s.chapter.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("\"min_worker\"")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.starts_with("t must be a number of seconds from 0 to 600")),
+            "{msgs:?}"
+        );
+        assert_eq!(time_text(None, 12.345), "12.35");
+        assert_eq!(parse_time(None, "inf"), None);
     }
 
     #[test]

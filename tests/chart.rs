@@ -11,7 +11,7 @@ use postmortem_lab::charts::{Axis, Chart, ChartSpec, ColorRole};
 use postmortem_lab::components::error_panel::{show_error_panel, PANEL_ID};
 use postmortem_lab::components::ParamPanel;
 use postmortem_lab::routes::{Page, Route};
-use postmortem_lab::url_state::{chapter_query, current_hash, read_chapter, write_hash};
+use postmortem_lab::url_state::{current_hash, read_chapter, story_query, write_hash};
 use postmortem_sim::params::{ParamError, Params};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -120,7 +120,7 @@ fn url_state_round_trips_through_the_address_bar() {
     let mut p = sc.defaults();
     p.set_str(sc.params, "hosts", "5").unwrap();
     p.set_str(sc.params, "probe_bypass", "1").unwrap();
-    let q = chapter_query(3, Some(77), Some((&p, sc)), false);
+    let q = story_query(3, 77, &p, sc, None, false);
     write_hash(Page::Basics, &q);
     let hash = current_hash();
     assert_eq!(hash, "#/basics?step=3&seed=77&hosts=5&probe_bypass=1");

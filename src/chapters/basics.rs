@@ -1,26 +1,28 @@
-//! "Queueing basics": three live demos of the mechanisms both incidents are made of.
+//! "Queueing basics": three live demos of the mechanisms both incidents are made of, on the live
+//! chapter framework, one scene and one parameter panel per step.
 //!
 //! ```text
 //!  step 1  mmc        Erlang C wait vs utilisation (closed form + simulated points), queue over time
-//!  step 2  staircase  threads vs time against MinWorker, queue, CPU against the 80 % rule
+//!  step 2  staircase  threads vs time against MinWorker, queue, CPU against the 80 % rule
 //!  step 3  probe      hosts in rotation, host 0's queue, host 0's probe latency against the timeout
 //! ```
 //!
-//! Each step runs its own scenario; only the current step's run is alive. The URL carries the step,
-//! the seed and the current step's changed parameters.
+//! Each step runs its own scenario, started when the step is first shown and kept while the reader
+//! looks at the others. The URL carries the step, the seed, the current step's preset or changed
+//! parameters, and the timeline's time when it is not at the run's end.
 
 use super::content;
-use crate::charts::spec::{column_points, short_num};
-use crate::charts::{Axis, Chart, ChartSpec, ColorRole};
-use crate::components::{ChapterLayout, ParamPanel, StepView};
+use super::landing::{VSTS_SOURCE, VSTS_URL};
+use super::live::{live_chapter, ChapterState, LiveStep, LiveStory, Panel, Scene, Widget};
+use crate::charts::spec::short_num;
+use crate::charts::{Axis, Chart, ChartDef, ChartSpec, ColorRole, Frame};
+use crate::components::timeline::Pace;
+use crate::mmc_points::{use_mmc_points, MmcPoint};
 use crate::routes::{Page, Query};
-use crate::runner::{use_mmc_points, use_simulation, MmcPoint, SimRun};
-use crate::url_state::{chapter_query, read_chapter, write_hash};
-use crate::worker::client::LiveStatus;
 use leptos::prelude::*;
 use postmortem_sim::erlang::erlang_c;
-use postmortem_sim::params::{fmt_num, ParamError, Params};
-use postmortem_sim::scenario::{find, Scenario};
+use postmortem_sim::params::{fmt_num, Params};
+use postmortem_sim::scenario::Scenario;
 use postmortem_sim::series::Series;
 
 /// Step titles.
@@ -29,143 +31,153 @@ pub const TITLES: &[&str] = &[
     "The thread-injection staircase",
     "A probe that waits in the queue",
 ];
-/// The scenario behind each step.
-pub const SCENARIOS: [&str; 3] = ["mmc", "staircase", "probe"];
 /// Utilisations at which step 1 runs a short simulation to set beside the closed form.
 pub const SIM_RHOS: [f64; 8] = [0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95];
 /// Customers per simulated point.
 pub const SIM_CUSTOMERS: u64 = 20_000;
-/// Most points a line is drawn with; longer series are thinned (spikes kept).
-pub const MAX_LINE_POINTS: usize = 1200;
 
-/// The scenario of step `k` (1-based), if the core has it.
-pub fn scenario_for(k: usize) -> Option<&'static Scenario> {
-    SCENARIOS.get(k.wrapping_sub(1)).and_then(|name| find(name).ok())
-}
-
-/// The chapter, initialised from its URL query.
+/// The chapter for `#/basics`.
 #[component]
 pub fn BasicsChapter(query: Query) -> impl IntoView {
-    let url = read_chapter(&query, TITLES.len(), scenario_for);
-    let embed = url.embed;
-    let had_url_errors = !url.errors.is_empty();
-    let step = RwSignal::new(url.step);
-    let seed = RwSignal::new(url.seed);
-    let errors = RwSignal::new(url.errors);
-    let params: [RwSignal<Params>; 3] = std::array::from_fn(|i| {
-        let from_url = if i + 1 == url.step { url.params.clone() } else { None };
-        let p = from_url
-            .or_else(|| scenario_for(i + 1).map(Scenario::defaults))
-            .unwrap_or_else(|| Params::defaults(&[]));
-        RwSignal::new(p)
-    });
-    Effect::new(move |prev: Option<usize>| {
-        let k = step.get();
-        let s = seed.get();
-        params[k - 1].with(|p| {
-            write_hash(Page::Basics, &chapter_query(k, Some(s), scenario_for(k).map(|sc| (p, sc)), embed))
-        });
-        // Messages about another step's parameters no longer apply.
-        if prev.is_some_and(|p| p != k) {
-            errors.update(|e| e.retain(|x| x.name == "seed"));
-        }
-        k
-    });
-    let render = move |k: usize| match scenario_for(k) {
-        None => missing_scenario(SCENARIOS[k - 1]),
-        Some(sc) => {
-            let p = params[k - 1];
-            match k {
-                1 => erlang_step(sc, p, seed, errors),
-                2 => staircase_step(sc, p, seed, errors),
-                _ => probe_step(sc, p, seed, errors),
-            }
-        }
-    };
-    let notice = move || {
-        (had_url_errors && !errors.with(Vec::is_empty)).then(|| {
-            view! {
-                <p class="notice warn" role="note">
-                    "Some settings in this page's address could not be used, so their defaults apply. "
-                    "The parameter panel lists them."
-                </p>
-            }
-        })
-    };
-    view! {
-        <ChapterLayout
-            testid="chapter-basics"
-            kicker="Chapter · three live simulations"
-            title="Queueing basics"
-            lede="The three mechanisms both incidents are built from, each as a small simulation running in \
-                  this page. Change any parameter and the run starts over; the same seed always gives the same run."
-            titles=TITLES
-            step=step
-            embed=embed
-            render=render
-            notice=notice
-        />
-    }
+    live_chapter(&BASICS, query)
 }
 
-fn missing_scenario(name: &'static str) -> StepView {
-    StepView {
-        narrative: view! { <p>"This step's simulation is not available in this build."</p> }.into_any(),
-        figures: view! { <p class="notice">{format!("The scenario \"{name}\" is missing from the simulation core.")}</p> }
-            .into_any(),
-        panel: ().into_any(),
-    }
+/// The run's length, its `duration_s` [s].
+fn duration(p: &Params) -> f64 {
+    p.value("duration_s").unwrap_or(1.0).max(1e-9)
 }
 
-fn panel(
-    sc: &'static Scenario,
-    params: RwSignal<Params>,
-    seed: RwSignal<u64>,
-    errors: RwSignal<Vec<ParamError>>,
-) -> AnyView {
-    view! { <ParamPanel scenario=sc params=params seed=seed errors=errors /> }.into_any()
-}
+/// A step that looks at the whole of its scene's run.
+const WHOLE_RUN: (f64, f64) = (0.0, f64::INFINITY);
 
-/// Progress of the run and a button to run it again.
-fn run_status(run: SimRun) -> impl IntoView {
-    let status = move || run.status();
-    view! {
-        <div class="run-status">
-            <progress max="1" value=move || status().fraction() aria-label="Simulation progress"></progress>
-            <span class="run-text" aria-live="off">{move || status_text(&status())}</span>
-            <button type="button" class="button subtle small" on:click=move |_| run.replay()>
-                "Run again"
-            </button>
-        </div>
-    }
-}
-
-fn status_text(s: &LiveStatus) -> String {
-    if let Some(e) = &s.error {
-        return format!("The simulation stopped: {e}");
-    }
-    if s.end_s <= 0.0 && !s.done {
-        return "Starting…".into();
-    }
-    let what = format!("{} of {} s simulated", short_num(s.now_s), short_num(s.end_s));
-    match (s.done, s.done_ms) {
-        (true, Some(d)) => {
-            format!("{what} · done in {} ms, in a background worker", short_num(d - s.asked_ms))
-        }
-        (true, None) => format!("{what} · done"),
-        _ => format!("{what} · running"),
-    }
-}
+/// The chapter, as data.
+pub static BASICS: LiveStory = LiveStory {
+    page: Page::Basics,
+    testid: "chapter-basics",
+    kicker: "Chapter · three live simulations",
+    title: "Queueing basics",
+    lede: "The three mechanisms both incidents are built from, each as a small simulation running in this \
+           page. Change any parameter and the run starts over; the same seed always gives the same run.",
+    source: VSTS_SOURCE,
+    source_url: Some(VSTS_URL),
+    panels: &[
+        Panel { scenario: "mmc", groups: &[] },
+        Panel { scenario: "staircase", groups: &[] },
+        Panel { scenario: "probe", groups: &[] },
+    ],
+    scenes: &[
+        Scene {
+            scenario: "mmc",
+            panel: 0,
+            fixed: &[],
+            clock: |_| None,
+            end_s: duration,
+            pace: &Pace { speeds: &[(60.0, "1 min/s"), (10.0, "10 s/s"), (300.0, "5 min/s")], step_s: 1.0 },
+            charts: &[ChartDef {
+                id: "mmc-queue",
+                caption: "Requests waiting, over one simulated run at your settings. The dashed line is Erlang C's long-run average.",
+                spec: mmc_queue_spec,
+            }],
+        },
+        Scene {
+            scenario: "staircase",
+            panel: 1,
+            fixed: &[],
+            clock: |_| None,
+            end_s: duration,
+            pace: &Pace { speeds: &[(5.0, "5 s/s"), (1.0, "1 s/s"), (20.0, "20 s/s")], step_s: 0.1 },
+            charts: &[
+                ChartDef {
+                    id: "staircase-threads",
+                    caption: "Threads in the pool. Up to MinWorker (dashed) they appear at once; past it, one at a time, at most every gate tick.",
+                    spec: staircase_threads_spec,
+                },
+                ChartDef { id: "staircase-queue", caption: "Requests waiting for a thread.", spec: staircase_queue_spec },
+                ChartDef {
+                    id: "staircase-cpu",
+                    caption: "CPU use. At or above 80 % the pool barely adds threads, however long the queue.",
+                    spec: staircase_cpu_spec,
+                },
+            ],
+        },
+        Scene {
+            scenario: "probe",
+            panel: 2,
+            fixed: &[],
+            clock: |_| None,
+            end_s: duration,
+            pace: &Pace { speeds: &[(20.0, "20 s/s"), (5.0, "5 s/s"), (60.0, "1 min/s")], step_s: 1.0 },
+            charts: &[
+                ChartDef {
+                    id: "probe-rotation",
+                    caption: "How many hosts the load balancer is sending traffic to. Dips are host 0 leaving rotation.",
+                    spec: probe_rotation_spec,
+                },
+                ChartDef { id: "probe-queue", caption: "Requests waiting on host 0, and on the other hosts.", spec: probe_queue_spec },
+                ChartDef {
+                    id: "probe-latency",
+                    caption: "How long host 0's last probe took. Above the timeout (dashed), the probe counts as failed.",
+                    spec: probe_latency_spec,
+                },
+            ],
+        },
+    ],
+    titles: TITLES,
+    steps: &[
+        LiveStep {
+            title: TITLES[0],
+            when: "",
+            scene: 0,
+            window: WHOLE_RUN,
+            paragraphs: &[],
+            html: Some(content::BASICS_1),
+            quotes: &[],
+            charts: &["mmc-queue"],
+            knobs: &[],
+            try_this: "",
+            action: None,
+            widget: Some(Widget { above: true, render: erlang_widget }),
+        },
+        LiveStep {
+            title: TITLES[1],
+            when: "",
+            scene: 1,
+            window: WHOLE_RUN,
+            paragraphs: &[],
+            html: Some(content::BASICS_2),
+            quotes: &[],
+            charts: &["staircase-threads", "staircase-queue", "staircase-cpu"],
+            knobs: &[],
+            try_this: "",
+            action: None,
+            widget: None,
+        },
+        LiveStep {
+            title: TITLES[2],
+            when: "",
+            scene: 2,
+            window: WHOLE_RUN,
+            paragraphs: &[],
+            html: Some(content::BASICS_3),
+            quotes: &[],
+            charts: &["probe-rotation", "probe-queue", "probe-latency"],
+            knobs: &[],
+            try_this: "",
+            action: None,
+            widget: None,
+        },
+    ],
+    note: "Every line is simulated in your browser from the parameters on the right; the Erlang C curve is \
+           the closed form. The magnitudes are illustrative: read the charts for their shape.",
+};
 
 // ---------------------------------------------------------------- step 1: Erlang C
 
-fn erlang_step(
-    sc: &'static Scenario,
-    params: RwSignal<Params>,
-    seed: RwSignal<u64>,
-    errors: RwSignal<Vec<ParamError>>,
-) -> StepView {
-    let run = use_simulation(sc, params.into(), seed.into());
+/// Step 1's own figure: the utilisation slider, the closed form at the reader's settings, and the
+/// Erlang C charts with short simulated runs beside them.
+fn erlang_widget(state: ChapterState, sc: &'static Scenario) -> AnyView {
+    let params = state.params(0);
+    let (seed, errors) = (state.seed, state.errors);
     let inputs = Signal::derive(move || {
         let m = params.with(MmcInputs::of);
         (m.servers, m.service_rate, seed.get())
@@ -174,31 +186,22 @@ fn erlang_step(
     let mmc = move || params.with(MmcInputs::of);
     let wait_spec = Memo::new(move |_| points.with(|pts| erlang_wait_spec(&mmc(), pts)));
     let pwait_spec = Memo::new(move |_| points.with(|pts| erlang_pwait_spec(&mmc(), pts)));
-    let queue_spec = Memo::new(move |_| {
-        let m = mmc();
-        let end = params.with(time_axis_end);
-        run.with_series(|s| mmc_queue_spec(&m, end, s))
-            .unwrap_or_else(|| mmc_queue_spec(&m, end, &Series::default()))
-    });
     let rho = move || mmc().rho();
     let set_rho = move |text: String| {
         let Ok(r) = text.parse::<f64>() else { return };
         let m = mmc();
         let lambda = (r * m.servers as f64 * m.service_rate * 10.0).round() / 10.0;
         let mut next = params.get_untracked();
-        match sc.set_str(&mut next, "arrival_rate", &lambda.to_string()) {
-            Ok(()) => {
-                errors.update(|e| e.retain(|x| x.name != "arrival_rate"));
-                params.set(next);
-            }
-            Err(err) => errors.update(|e| {
-                e.retain(|x| x.name != "arrival_rate");
-                e.push(err);
-            }),
+        let result = sc.set_str(&mut next, "arrival_rate", &lambda.to_string());
+        errors.update(|e| {
+            e.retain(|x| x.name != "arrival_rate");
+            e.extend(result.clone().err());
+        });
+        if result.is_ok() {
+            params.set(next);
         }
     };
-    let narrative = view! {
-        <div inner_html=content::BASICS_1></div>
+    view! {
         <div class="try">
             <p class="try-title">"Try it"</p>
             <label class="rho-control" for="rho-slider">
@@ -219,10 +222,8 @@ fn erlang_step(
                 "Sets the arrival rate λ to ρ·c·μ. Drag it past 0.9, then press the "<em>"ρ = 0.98"</em>
                 " preset and try a few seeds: the queue wanders in long excursions instead of settling."
             </p>
+            <p class="readout" aria-live="polite">{move || erlang_readout(&mmc())}</p>
         </div>
-        <p class="readout" aria-live="polite">{move || erlang_readout(&mmc())}</p>
-    };
-    let figures = view! {
         <div class="chart-row">
             <Chart
                 id="erlang"
@@ -235,18 +236,8 @@ fn erlang_step(
                 caption="Share of requests that have to wait at all. It rises steadily; the wait of those who do is what explodes."
             />
         </div>
-        <Chart
-            id="mmc-queue"
-            spec=queue_spec
-            caption="Requests waiting, over one simulated run at your settings. The dashed line is Erlang C's long-run average."
-        />
-        {run_status(run)}
-    };
-    StepView {
-        narrative: narrative.into_any(),
-        figures: figures.into_any(),
-        panel: panel(sc, params, seed, errors),
     }
+    .into_any()
 }
 
 /// The inputs of step 1's closed form.
@@ -395,204 +386,94 @@ pub fn erlang_pwait_spec(m: &MmcInputs, sims: &[MmcPoint]) -> ChartSpec {
 }
 
 /// The queue over one run, with Erlang C's mean queue length when the queue is stable.
-pub fn mmc_queue_spec(m: &MmcInputs, end_s: f64, s: &Series) -> ChartSpec {
-    let mut spec =
-        ChartSpec::new("Queue over time", Axis::new("Time", "s"), Axis::new("Waiting", "requests"))
-            .x_range(0.0, end_s.max(1e-9));
-    if let Some(pts) = column_points(s, "queue", MAX_LINE_POINTS) {
-        spec = spec.line("requests waiting", pts, ColorRole::Primary);
-    }
+pub fn mmc_queue_spec(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
+    let m = MmcInputs::of(p);
+    let mut spec = ChartSpec::new(
+        "Queue over time",
+        Axis::new("Time", "s"),
+        Axis::new("Waiting", "requests"),
+    )
+    .line("requests waiting", f.points(s, "queue", 1.0), ColorRole::Primary);
     if let Some(e) = erlang_c(m.servers, m.arrival_rate, m.service_rate) {
         let lq = m.arrival_rate * e.wq_s;
         spec = spec.h_guide(lq, format!("Erlang C mean: {}", short_num(lq)), ColorRole::Muted);
     }
-    spec
+    f.frame(spec)
 }
 
 // ---------------------------------------------------------------- step 2: staircase
 
-fn staircase_step(
-    sc: &'static Scenario,
-    params: RwSignal<Params>,
-    seed: RwSignal<u64>,
-    errors: RwSignal<Vec<ParamError>>,
-) -> StepView {
-    live_step(
-        sc,
-        params,
-        seed,
-        errors,
-        content::BASICS_2,
-        &[
-            (
-                "staircase-threads",
-                staircase_threads_spec,
-                "Threads in the pool. Up to MinWorker (dashed) they appear at once; past it, one at a time, at most every gate tick.",
-            ),
-            ("staircase-queue", staircase_queue_spec, "Requests waiting for a thread."),
-            (
-                "staircase-cpu",
-                staircase_cpu_spec,
-                "CPU use. At or above 80 % the pool barely adds threads, however long the queue.",
-            ),
-        ],
-    )
-}
-
-/// A chart of a step: its id, how to draw it from (parameters, series), and its caption.
-type StepChart = (&'static str, fn(&Params, &Series) -> ChartSpec, &'static str);
-
-/// A step whose charts follow one live run of `sc`: the first wide, the others two to a row.
-fn live_step(
-    sc: &'static Scenario,
-    params: RwSignal<Params>,
-    seed: RwSignal<u64>,
-    errors: RwSignal<Vec<ParamError>>,
-    narrative_html: &'static str,
-    charts: &'static [StepChart],
-) -> StepView {
-    let run = use_simulation(sc, params.into(), seed.into());
-    let narrative = view! { <div inner_html=narrative_html></div> };
-    let chart = move |&(id, f, caption): &'static StepChart| view! { <Chart id=id spec=run.chart_spec(params, f) caption=caption /> };
-    let (first, rest) = charts.split_first().map_or((None, &[][..]), |(a, b)| (Some(a), b));
-    let figures = view! {
-        {first.map(chart)}
-        {rest.chunks(2).map(|pair| view! { <div class="chart-row">{pair.iter().map(chart).collect_view()}</div> }).collect_view()}
-        {run_status(run)}
-    };
-    StepView {
-        narrative: narrative.into_any(),
-        figures: figures.into_any(),
-        panel: panel(sc, params, seed, errors),
-    }
-}
-
-fn param(p: &Params, name: &str) -> Option<f64> {
-    p.value(name)
-}
-
-fn time_axis_end(p: &Params) -> f64 {
-    param(p, "duration_s").unwrap_or(1.0).max(1e-9)
-}
-
 /// Threads against time, with MinWorker marked.
-pub fn staircase_threads_spec(p: &Params, s: &Series) -> ChartSpec {
+pub fn staircase_threads_spec(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
     let mut spec = ChartSpec::new("Thread pool", Axis::new("Time", "s"), Axis::new("Threads", "threads"))
-        .x_range(0.0, time_axis_end(p));
-    if let Some(pts) = column_points(s, "threads", MAX_LINE_POINTS) {
-        spec = spec.step_line("threads", pts, ColorRole::Primary);
-    }
-    if let Some(pts) = column_points(s, "blocked", MAX_LINE_POINTS) {
-        spec = spec.dashed_line("blocked on the dependency", pts, ColorRole::Secondary);
-    }
-    if let Some(mw) = param(p, "min_worker") {
+        .step_line("threads", f.points(s, "threads", 1.0), ColorRole::Primary)
+        .dashed_line("blocked on the dependency", f.points(s, "blocked", 1.0), ColorRole::Secondary);
+    if let Some(mw) = p.value("min_worker") {
         spec = spec.h_guide(mw, format!("MinWorker {}", fmt_num(mw)), ColorRole::Muted);
     }
-    spec
+    f.frame(spec)
 }
 
 /// Requests waiting for a thread.
-pub fn staircase_queue_spec(p: &Params, s: &Series) -> ChartSpec {
-    let mut spec = ChartSpec::new("Queue", Axis::new("Time", "s"), Axis::new("Waiting", "requests"))
-        .x_range(0.0, time_axis_end(p));
-    if let Some(pts) = column_points(s, "queue", MAX_LINE_POINTS) {
-        spec = spec.line("requests waiting", pts, ColorRole::Primary);
-    }
-    spec
+pub fn staircase_queue_spec(s: &Series, _: &Params, f: &Frame) -> ChartSpec {
+    f.frame(ChartSpec::new("Queue", Axis::new("Time", "s"), Axis::new("Waiting", "requests")).line(
+        "requests waiting",
+        f.points(s, "queue", 1.0),
+        ColorRole::Primary,
+    ))
 }
 
-/// CPU use with the 80 % rule.
-pub fn staircase_cpu_spec(p: &Params, s: &Series) -> ChartSpec {
-    let mut spec = ChartSpec::new("CPU", Axis::new("Time", "s"), Axis::new("CPU", "%"))
-        .x_range(0.0, time_axis_end(p))
-        .y_range(0.0, 100.0)
-        .h_guide(80.0, "80 %", ColorRole::Danger);
-    if let Some(pts) = column_points(s, "cpu_pct", MAX_LINE_POINTS) {
-        spec = spec.line("CPU", pts, ColorRole::Tertiary);
-    }
-    spec
+/// CPU use with the 80 % rule.
+pub fn staircase_cpu_spec(s: &Series, _: &Params, f: &Frame) -> ChartSpec {
+    f.frame(
+        ChartSpec::new("CPU", Axis::new("Time", "s"), Axis::new("CPU", "%"))
+            .y_range(0.0, 100.0)
+            .h_guide(80.0, "80 %", ColorRole::Danger)
+            .line("CPU", f.points(s, "cpu_pct", 1.0), ColorRole::Tertiary),
+    )
 }
 
 // ---------------------------------------------------------------- step 3: probe
 
-fn probe_step(
-    sc: &'static Scenario,
-    params: RwSignal<Params>,
-    seed: RwSignal<u64>,
-    errors: RwSignal<Vec<ParamError>>,
-) -> StepView {
-    live_step(
-        sc,
-        params,
-        seed,
-        errors,
-        content::BASICS_3,
-        &[
-            (
-                "probe-rotation",
-                probe_rotation_spec,
-                "How many hosts the load balancer is sending traffic to. Dips are host 0 leaving rotation.",
-            ),
-            ("probe-queue", probe_queue_spec, "Requests waiting on host 0, and on the other hosts."),
-            (
-                "probe-latency",
-                probe_latency_spec,
-                "How long host 0's last probe took. Above the timeout (dashed), the probe counts as failed.",
-            ),
-        ],
-    )
-}
-
-fn slowdown_guides(mut spec: ChartSpec, p: &Params) -> ChartSpec {
-    if let (Some(a), Some(b)) = (param(p, "slow_start_s"), param(p, "slow_end_s")) {
+fn slowdown_guides(mut spec: ChartSpec, p: &Params, f: &Frame) -> ChartSpec {
+    if let (Some(a), Some(b)) = (p.value("slow_start_s"), p.value("slow_end_s")) {
         if b > a {
-            spec = spec.v_guide(a, "host 0 slows", ColorRole::Muted).v_guide(
-                b,
+            spec = spec.v_guide(f.x(a), "host 0 slows", ColorRole::Muted).v_guide(
+                f.x(b),
                 "back to speed",
                 ColorRole::Muted,
             );
         }
     }
-    spec
+    f.frame(spec)
 }
 
 /// Hosts in rotation over time (a step chart).
-pub fn probe_rotation_spec(p: &Params, s: &Series) -> ChartSpec {
-    let hosts = param(p, "hosts").unwrap_or(3.0);
-    let mut spec = ChartSpec::new("Hosts in rotation", Axis::new("Time", "s"), Axis::new("Hosts", "hosts"))
-        .x_range(0.0, time_axis_end(p))
+pub fn probe_rotation_spec(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
+    let hosts = p.value("hosts").unwrap_or(3.0);
+    let spec = ChartSpec::new("Hosts in rotation", Axis::new("Time", "s"), Axis::new("Hosts", "hosts"))
         .y_range(0.0, hosts + 0.4)
-        .y_labels(hosts as usize + 1);
-    if let Some(pts) = column_points(s, "in_rotation", MAX_LINE_POINTS) {
-        spec = spec.step_line("in rotation", pts, ColorRole::Primary);
-    }
-    slowdown_guides(spec, p)
+        .y_labels(hosts as usize + 1)
+        .step_line("in rotation", f.points(s, "in_rotation", 1.0), ColorRole::Primary);
+    slowdown_guides(spec, p, f)
 }
 
 /// Queue of host 0 against the others'.
-pub fn probe_queue_spec(p: &Params, s: &Series) -> ChartSpec {
-    let mut spec = ChartSpec::new("Queues", Axis::new("Time", "s"), Axis::new("Waiting", "requests"))
-        .x_range(0.0, time_axis_end(p));
-    if let Some(pts) = column_points(s, "host0_queue", MAX_LINE_POINTS) {
-        spec = spec.line("host 0", pts, ColorRole::Primary);
-    }
-    if let Some(pts) = column_points(s, "others_queue", MAX_LINE_POINTS) {
-        spec = spec.line("other hosts", pts, ColorRole::Secondary);
-    }
-    slowdown_guides(spec, p)
+pub fn probe_queue_spec(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
+    let spec = ChartSpec::new("Queues", Axis::new("Time", "s"), Axis::new("Waiting", "requests"))
+        .line("host 0", f.points(s, "host0_queue", 1.0), ColorRole::Primary)
+        .line("other hosts", f.points(s, "others_queue", 1.0), ColorRole::Secondary);
+    slowdown_guides(spec, p, f)
 }
 
 /// Host 0's probe latency with the timeout marked.
-pub fn probe_latency_spec(p: &Params, s: &Series) -> ChartSpec {
+pub fn probe_latency_spec(s: &Series, p: &Params, f: &Frame) -> ChartSpec {
     let mut spec = ChartSpec::new("Probe latency, host 0", Axis::new("Time", "s"), Axis::new("Probe", "s"))
-        .x_range(0.0, time_axis_end(p));
-    if let Some(pts) = column_points(s, "host0_probe_s", MAX_LINE_POINTS) {
-        spec = spec.line("probe latency", pts, ColorRole::Primary);
-    }
-    if let Some(t) = param(p, "probe_timeout_s") {
+        .line("probe latency", f.points(s, "host0_probe_s", 1.0), ColorRole::Primary);
+    if let Some(t) = p.value("probe_timeout_s") {
         spec = spec.h_guide(t, format!("timeout {} s", fmt_num(t)), ColorRole::Danger);
     }
-    spec
+    f.frame(spec)
 }
 
 #[cfg(test)]
@@ -601,6 +482,7 @@ mod tests {
     use crate::charts::draw::draw_chart;
     use crate::charts::theme::Theme;
     use plotters::prelude::*;
+    use postmortem_sim::scenario::find;
 
     fn svg(spec: &ChartSpec) -> String {
         let mut out = String::new();
@@ -612,16 +494,17 @@ mod tests {
     }
 
     #[test]
-    fn every_step_has_its_scenario() {
-        for k in 1..=3 {
-            assert!(scenario_for(k).is_some(), "step {k}");
+    fn the_chapter_is_consistent_data() {
+        crate::chapters::live::check_story(&BASICS);
+        // One scene and one panel per step, each on its own scenario.
+        for (k, step) in BASICS.steps.iter().enumerate() {
+            assert_eq!((step.scene, BASICS.panel_of(k + 1)), (k, k));
         }
-        assert!(scenario_for(0).is_none() && scenario_for(4).is_none());
     }
 
     #[test]
     fn erlang_chart_bends_upwards_and_marks_the_reader() {
-        let p = scenario_for(1).unwrap().defaults();
+        let p = find("mmc").unwrap().defaults();
         let m = MmcInputs::of(&p);
         assert!((m.rho() - 0.9).abs() < 1e-9);
         let sims =
@@ -650,24 +533,19 @@ mod tests {
 
     #[test]
     fn time_series_specs_follow_a_real_run() {
-        for k in 1..=3 {
-            let sc = scenario_for(k).unwrap();
+        for scene in BASICS.scenes {
+            let sc = find(scene.scenario).unwrap();
             let p = sc.defaults();
             let mut sim = sc.start(&p, 1).unwrap();
-            let end = sim.end_s();
+            let end = (scene.end_s)(&p);
+            assert_eq!(end, sim.end_s());
             sim.run_until(end.min(30.0));
             let s = sim.series();
-            let specs: Vec<ChartSpec> = match k {
-                1 => vec![mmc_queue_spec(&MmcInputs::of(&p), end, s)],
-                2 => vec![
-                    staircase_threads_spec(&p, s),
-                    staircase_queue_spec(&p, s),
-                    staircase_cpu_spec(&p, s),
-                ],
-                _ => vec![probe_rotation_spec(&p, s), probe_queue_spec(&p, s), probe_latency_spec(&p, s)],
-            };
-            for spec in specs {
-                assert!(spec.point_count() > 0, "step {k}: {} has data", spec.title);
+            let frame = Frame::new(0.0, end, f64::INFINITY, (scene.clock)(&p));
+            for def in scene.charts {
+                let spec = (def.spec)(s, &p, &frame);
+                assert!(spec.point_count() > 0, "{}: {} has data", def.id, spec.title);
+                assert_eq!(spec.x_range, Some((0.0, end)), "{}: x is the run's seconds", def.id);
                 let text = svg(&spec);
                 assert!(text.contains(&spec.title));
                 for line in &spec.lines {
@@ -679,8 +557,9 @@ mod tests {
 
     #[test]
     fn missing_columns_draw_nothing_rather_than_fail() {
-        let p = scenario_for(2).unwrap().defaults();
-        let spec = staircase_threads_spec(&p, &Series::default());
+        let p = find("staircase").unwrap().defaults();
+        let frame = Frame::new(0.0, 60.0, 60.0, None);
+        let spec = staircase_threads_spec(&Series::default(), &p, &frame);
         assert_eq!(spec.point_count(), 0);
         assert_eq!(spec.h_guides.len(), 1);
         svg(&spec);

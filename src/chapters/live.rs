@@ -46,6 +46,9 @@ pub struct LiveStep {
     pub window: (f64, f64),
     /// Our account, one paragraph per entry.
     pub paragraphs: &'static [&'static str],
+    /// Our account as markup of our own (trusted, compiled in), after the paragraphs: for prose
+    /// with emphasis, lists or quotes set in the text.
+    pub html: Option<&'static str>,
     /// Quotes from the postmortem.
     pub quotes: &'static [Quote],
     /// Ids of the charts this step shows, in order; the scene's others are under "More charts".
@@ -56,8 +59,16 @@ pub struct LiveStep {
     pub try_this: &'static str,
     /// A button that sets parameters from the timeline's time, e.g. "Force a crash now".
     pub action: Option<StepAction>,
-    /// A figure of its own under the charts, e.g. the rollout planner, on the chapter's state.
-    pub widget: Option<fn(ChapterState, &'static Scenario) -> AnyView>,
+    /// A figure of its own beside the charts, e.g. the rollout planner.
+    pub widget: Option<Widget>,
+}
+
+/// A step's own figure, built on the chapter's state and the step's parameter scenario.
+pub struct Widget {
+    /// Above the step's charts rather than under them.
+    pub above: bool,
+    /// Builds it.
+    pub render: fn(ChapterState, &'static Scenario) -> AnyView,
 }
 
 /// A one-click change at the timeline's time.
@@ -72,14 +83,17 @@ pub struct StepAction {
 pub struct Scene {
     /// The scenario it runs.
     pub scenario: &'static str,
+    /// The parameter set that drives it (an index into [`LiveStory::panels`]).
+    pub panel: usize,
     /// Values this chapter fixes for the run whatever the parameters say, e.g. a sample interval
     /// that keeps six months of samples small; a panel value of the same name does not reach
     /// this run.
     pub fixed: &'static [(&'static str, f64)],
-    /// The run's clock for the chapter's parameters, known before its first samples.
-    pub clock: fn(&Params) -> Clock,
-    /// Simulated time at which the run ends [s].
-    pub end_s: f64,
+    /// The run's wall clock for its panel's parameters, known before its first samples; `None`
+    /// for plain simulated seconds.
+    pub clock: fn(&Params) -> Option<Clock>,
+    /// Simulated time at which the run ends [s], for its panel's parameters.
+    pub end_s: fn(&Params) -> f64,
     /// Speeds and scrubber step of its timeline.
     pub pace: &'static Pace,
     /// Every chart of the scene.
@@ -92,9 +106,9 @@ impl Scene {
     }
 }
 
-/// The query a scene's run starts with: the changed parameters of `params` (read against the
-/// chapter's scenario `sc`) that the scene's scenario `scene_sc` has, except those the scene
-/// fixes, then the fixed values.
+/// The query a scene's run starts with: the changed parameters of `params` (read against its
+/// panel's scenario `sc`) that the scene's scenario `scene_sc` has, except those the scene fixes,
+/// then the fixed values.
 pub fn scene_query(params: &Params, sc: &Scenario, scene: &Scene, scene_sc: &Scenario) -> String {
     let fixed = |n: &str| scene.fixed.iter().any(|(f, _)| *f == n);
     let pairs = params
@@ -121,24 +135,43 @@ pub struct LiveStory {
     pub source: &'static str,
     /// Its address.
     pub source_url: Option<&'static str>,
-    /// The scenario whose parameters the chapter edits (and reads from the URL): every scene's
-    /// parameters are among its.
-    pub scenario: &'static str,
+    /// The parameter sets the reader edits, one panel each: a step shows (and the URL carries) its
+    /// scene's. An incident has one, whose scenario has every parameter of every scene; a chapter
+    /// of separate demonstrations has one per scene.
+    pub panels: &'static [Panel],
     /// The runs the steps look at.
     pub scenes: &'static [Scene],
     /// Step titles (the same as `steps[i].title`), for the step navigation.
     pub titles: &'static [&'static str],
     /// The steps.
     pub steps: &'static [LiveStep],
-    /// Parameter groups for the panel.
-    pub groups: &'static [ParamGroup],
     /// Under the charts: which magnitudes come from the postmortem and which are ours.
     pub note: &'static str,
+}
+
+/// One set of parameters a chapter edits.
+pub struct Panel {
+    /// The scenario whose parameters (and presets) they are.
+    pub scenario: &'static str,
+    /// Groups for the panel; none shows the scenario's list as it is.
+    pub groups: &'static [ParamGroup],
 }
 
 impl LiveStory {
     fn scene_of(&'static self, step: usize) -> &'static Scene {
         &self.scenes[self.steps[step - 1].scene]
+    }
+
+    /// The panel of step `step` (1-based).
+    pub fn panel_of(&'static self, step: usize) -> usize {
+        self.scene_of(step).panel
+    }
+
+    /// The window of step `step` for its panel's parameters `p`, inside its run.
+    pub fn window(&'static self, step: usize, p: &Params) -> (f64, f64) {
+        let end = (self.scene_of(step).end_s)(p);
+        let (a, b) = self.steps[step - 1].window;
+        (a.min(end), b.min(end))
     }
 }
 
@@ -149,8 +182,8 @@ pub struct ChapterState {
     pub step: RwSignal<usize>,
     /// The seed.
     pub seed: RwSignal<u64>,
-    /// The parameters (always valid).
-    pub params: RwSignal<Params>,
+    /// The parameters of each panel (always valid).
+    pub panels: StoredValue<Vec<RwSignal<Params>>>,
     /// Messages for refused values.
     pub errors: RwSignal<Vec<ParamError>>,
     /// One timeline per scene.
@@ -164,29 +197,54 @@ impl ChapterState {
     pub fn timeline(&self, k: usize) -> TimelineState {
         self.timelines.with_value(|t| t[k])
     }
+
+    /// The parameters of panel `j`.
+    pub fn params(&self, j: usize) -> RwSignal<Params> {
+        self.panels.with_value(|p| p[j])
+    }
 }
 
-/// Reads the chapter's state from `query` and writes every change back to the URL.
-pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Query) -> (ChapterState, bool) {
+/// Reads the chapter's state from `query` (parameters against the scenario of the step's panel,
+/// `scs[panel]`) and writes every change back to the URL.
+pub fn use_chapter(
+    story: &'static LiveStory,
+    scs: StoredValue<Vec<&'static Scenario>>,
+    query: &Query,
+) -> (ChapterState, bool) {
     let n = story.steps.len();
+    let sc_of = move |j: usize| scs.with_value(|v| v[j]);
     let time_of = |k: usize, p: &Params| {
         let scene = story.scene_of(k);
-        ((scene.clock)(p), scene.end_s)
+        ((scene.clock)(p), (scene.end_s)(p))
     };
-    let url = read_story(query, n, sc, time_of);
+    let url = read_story(query, n, |k| sc_of(story.panel_of(k)), time_of);
     let had_errors = !url.chapter.errors.is_empty();
     let k0 = url.chapter.step;
+    let mut from_url = url.chapter.params;
+    let panels: Vec<RwSignal<Params>> = scs
+        .with_value(|v| v.clone())
+        .into_iter()
+        .enumerate()
+        .map(|(j, sc)| {
+            let own = if j == story.panel_of(k0) { from_url.take() } else { None };
+            RwSignal::new(own.unwrap_or_else(|| sc.defaults()))
+        })
+        .collect();
     // Each timeline starts at the end of its scene's first step, the URL's time for the step's own.
     let timelines = story
         .scenes
         .iter()
         .enumerate()
         .map(|(j, scene)| {
-            let first = story.steps.iter().find(|s| s.scene == j).map_or(scene.end_s, |s| s.window.1);
+            let p = panels[scene.panel].get_untracked();
             let at = if story.steps[k0 - 1].scene == j {
-                url.t_s.unwrap_or(story.steps[k0 - 1].window.1)
+                url.t_s.unwrap_or(story.window(k0, &p).1)
             } else {
-                first
+                story
+                    .steps
+                    .iter()
+                    .position(|s| s.scene == j)
+                    .map_or((scene.end_s)(&p), |i| story.window(i + 1, &p).1)
             };
             TimelineState::new(at, scene.pace)
         })
@@ -194,20 +252,28 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
     let state = ChapterState {
         step: RwSignal::new(k0),
         seed: RwSignal::new(url.chapter.seed),
-        params: RwSignal::new(url.chapter.params.unwrap_or_else(|| sc.defaults())),
+        panels: StoredValue::new(panels),
         errors: RwSignal::new(url.chapter.errors),
         timelines: StoredValue::new(timelines),
         embed: url.chapter.embed,
     };
-    let ChapterState { step, seed, params, embed, .. } = state;
+    let ChapterState { step, seed, errors, embed, .. } = state;
+    let params_at = move |k: usize| state.params(story.panel_of(k));
     // Steps chosen by the reader move their scene's cursor to the end of their window and stop
-    // playing; steps reached by playing do not.
+    // playing; steps reached by playing do not. Messages about another panel's parameters no
+    // longer apply.
     let auto = StoredValue::new(false);
     Effect::new(move |prev: Option<usize>| {
         let k = step.get();
-        if prev.is_some_and(|p| p != k) && !auto.get_value() {
-            state.timelines.with_value(|t| t.iter().for_each(|t| t.playing.set(false)));
-            state.timeline(story.steps[k - 1].scene).cursor.set(story.steps[k - 1].window.1);
+        if let Some(p) = prev.filter(|&p| p != k) {
+            if !auto.get_value() {
+                state.timelines.with_value(|t| t.iter().for_each(|t| t.playing.set(false)));
+                let end = params_at(k).with_untracked(|p| story.window(k, p).1);
+                state.timeline(story.steps[k - 1].scene).cursor.set(end);
+            }
+            if story.panel_of(p) != story.panel_of(k) {
+                errors.update(|e| e.retain(|x| x.name == "seed"));
+            }
         }
         auto.set_value(false);
         k
@@ -221,21 +287,23 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
         }
         let t = timeline.cursor.get();
         let Some(next) = story.steps.get(k) else { return };
+        let end = params_at(k).with(|p| story.window(k, p).1);
         if next.scene == here.scene {
-            if t > here.window.1 && t >= next.window.0 {
+            if t > end && t >= next.window.0 {
                 auto.set_value(true);
                 step.set(k + 1);
             }
-        } else if t >= here.window.1 {
+        } else if t >= end {
             // The next step looks at another run: playing stops at the end of this window, and
             // the reader moves on with Next.
             timeline.playing.set(false);
-            timeline.cursor.set(here.window.1);
+            timeline.cursor.set(end);
         }
     });
     // The URL follows the state, at most every 150 ms (a scrubber drag would otherwise write it
     // on every frame; browsers throttle `replaceState`), and not while playing: the time in the
-    // address is where the reader stopped.
+    // address is where the reader stopped. On plain simulated seconds the time is left out at
+    // the end of the step's window, where the step opens.
     let pending = StoredValue::new(None::<Query>);
     Effect::new(move |_| {
         let k = step.get();
@@ -245,10 +313,14 @@ pub fn use_chapter(story: &'static LiveStory, sc: &'static Scenario, query: &Que
         }
         let s = seed.get();
         let t = timeline.cursor.get();
-        let q = params.with(|p| {
+        let q = params_at(k).with(|p| {
             let (clock, _) = time_of(k, p);
-            let grain = if matches!(clock, Clock::DateTime { .. }) { 60.0 } else { 10.0 };
-            story_query(k, s, p, sc, Some((clock, (t / grain).round() * grain)), embed)
+            let time = match clock {
+                Some(c @ Clock::DateTime { .. }) => Some((Some(c), (t / 60.0).round() * 60.0)),
+                Some(c) => Some((Some(c), (t / 10.0).round() * 10.0)),
+                None => (t < story.window(k, p).1).then_some((None, t)),
+            };
+            story_query(k, s, p, sc_of(story.panel_of(k)), time, embed)
         });
         if pending.get_value().is_none() {
             set_timeout(
@@ -272,7 +344,13 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         view! { <p class="notice warn">{format!("The scenario \"{name}\" is missing from the simulation core.")}</p> }
             .into_any()
     };
-    let Ok(sc) = find(story.scenario) else { return missing(story.scenario) };
+    let mut panel_scs = Vec::new();
+    for panel in story.panels {
+        match find(panel.scenario) {
+            Ok(s) => panel_scs.push(s),
+            Err(_) => return missing(panel.scenario),
+        }
+    }
     let mut scene_scs = Vec::new();
     for scene in story.scenes {
         match find(scene.scenario) {
@@ -280,10 +358,12 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             Err(_) => return missing(scene.scenario),
         }
     }
-    let scene_titles: Vec<&str> = scene_scs.iter().map(|s| s.title).collect();
-    let (state, had_errors) = use_chapter(story, sc, &query);
-    let ChapterState { step, seed, params, errors, embed, .. } = state;
+    let scs = StoredValue::new(panel_scs);
+    let sc_of = move |j: usize| scs.with_value(|v| v[j]);
+    let (state, had_errors) = use_chapter(story, scs, &query);
+    let ChapterState { step, seed, errors, embed, .. } = state;
     let scene_k = Memo::new(move |_| story.steps[step.get() - 1].scene);
+    let panel_k = Memo::new(move |_| story.panel_of(step.get()));
     // One run per scene, started when the reader first gets to it.
     let runs: Vec<LiveRun> = story
         .scenes
@@ -297,6 +377,8 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     seen.set(true);
                 }
             });
+            let params = state.params(scene.panel);
+            let sc = sc_of(scene.panel);
             let query =
                 Memo::new(move |_| seen.get().then(|| params.with(|p| scene_query(p, sc, scene, scene_sc))));
             let run = use_live_run(scene.scenario, query.into(), seed.into());
@@ -323,29 +405,40 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             }
         })
     };
-    let clock_of = move |j: usize| Signal::derive(move || params.with(|p| (story.scenes[j].clock)(p)));
+    let clock_of = move |j: usize| {
+        let scene = &story.scenes[j];
+        let params = state.params(scene.panel);
+        Signal::derive(move || params.with(|p| (scene.clock)(p)))
+    };
     let frame = Signal::derive(move || {
-        let s = &story.steps[step.get() - 1];
-        let clock = params.with(|p| (story.scenes[s.scene].clock)(p));
-        Frame::new(s.window.0, s.window.1, state.timeline(s.scene).cursor.get(), Some(clock))
+        let k = step.get();
+        let s = &story.steps[k - 1];
+        let scene = &story.scenes[s.scene];
+        let (clock, (from, to)) = state.params(scene.panel).with(|p| ((scene.clock)(p), story.window(k, p)));
+        Frame::new(from, to, state.timeline(s.scene).cursor.get(), clock)
     });
     let dock = move || {
         let j = scene_k.get();
         let scene = &story.scenes[j];
+        let params = state.params(scene.panel);
         let run = run_of(j);
         let status = run.status_signal();
+        let end = Signal::derive(move || params.with(|p| (scene.end_s)(p)));
         let computed = Signal::derive(move || {
             let s = status.get();
             if s.done {
-                scene.end_s
+                end.get()
             } else {
                 s.now_s
             }
         });
-        let window = Signal::derive(move || story.steps[step.get() - 1].window);
+        let window = Signal::derive(move || {
+            let k = step.get();
+            params.with(|p| story.window(k, p))
+        });
         let clock = clock_of(j);
         view! {
-            <Timeline state=state.timeline(j) range=(0.0, scene.end_s) computed=computed clock=clock window=window />
+            <Timeline state=state.timeline(j) range=Signal::derive(move || (0.0, end.get())) computed=computed clock=clock window=window />
             <RunStatus run=run clock=clock />
         }
     };
@@ -365,9 +458,10 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         view! {
             <p class="step-label">{format!("Step {k} of {n}")}</p>
             <h2 id="step-title" data-testid="step-title" tabindex="-1">{s.title}</h2>
-            <p class="when">{s.when}</p>
+            {(!s.when.is_empty()).then(|| view! { <p class="when">{s.when}</p> })}
             {s.paragraphs.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
-            {quotes(story.source, story.source_url, s.quotes)}
+            {s.html.map(|h| view! { <div inner_html=h></div> })}
+            {(!s.quotes.is_empty()).then(|| quotes(story.source, story.source_url, s.quotes))}
             {next}
         }
         .into_any()
@@ -377,13 +471,18 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         let s = &story.steps[k - 1];
         let scene = &story.scenes[s.scene];
         let run = run_of(s.scene);
+        let params = state.params(scene.panel);
+        let sc = sc_of(scene.panel);
         let main: Vec<&'static ChartDef> = s.charts.iter().filter_map(|id| scene.chart(id)).collect();
         let rest: Vec<&'static ChartDef> =
             scene.charts.iter().filter(|c| !s.charts.contains(&c.id)).collect();
         let more_open = RwSignal::new(false);
+        let widget =
+            |above: bool| s.widget.as_ref().filter(|w| w.above == above).map(|w| (w.render)(state, sc));
         view! {
+            {widget(true)}
             <ChartGrid defs=main run=run params=params frame=frame />
-            {s.widget.map(|w| w(state, sc))}
+            {widget(false)}
             {(!rest.is_empty())
                 .then(|| {
                     let count = rest.len();
@@ -399,7 +498,10 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         .into_any()
     };
     let knobs = move || {
-        let s = &story.steps[step.get() - 1];
+        let k = step.get();
+        let s = &story.steps[k - 1];
+        let j = story.panel_of(k);
+        let (sc, params) = (sc_of(j), state.params(j));
         let specs: Vec<_> = s.knobs.iter().filter_map(|name| sc.param(name)).collect();
         let action = s.action.as_ref().map(|a| {
             let apply = move |_| {
@@ -438,9 +540,27 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             .into_any()
         })
     };
+    let presets = move || {
+        let j = panel_k.get();
+        untrack(|| view! { <Presets scenario=sc_of(j) params=state.params(j) errors=errors /> })
+    };
+    // A panel drives every scene on it.
+    let panel = move || {
+        let j = panel_k.get();
+        let subtitle = story
+            .scenes
+            .iter()
+            .filter(|s| s.panel == j)
+            .filter_map(|s| find(s.scenario).ok().map(|sc| sc.title))
+            .collect::<Vec<_>>()
+            .join("; ");
+        untrack(|| {
+            view! {
+                <ParamPanel scenario=sc_of(j) params=state.params(j) seed=seed errors=errors groups=story.panels[j].groups presets_elsewhere=!embed subtitle=subtitle />
+            }
+        })
+    };
     let drawer = RwSignal::new(false);
-    // The panel drives every scene's run.
-    let subtitle = scene_titles.join("; ");
     view! {
         <article class="chapter live" class:embed=embed data-testid=story.testid>
             <header class="chapter-head" hidden=embed>
@@ -456,14 +576,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     {narrative}
                 </section>
                 <section class="figures" aria-label="Charts">
-                    {(!embed)
-                        .then(|| {
-                            view! {
-                                <div class="preset-bar" data-testid="preset-bar">
-                                    <Presets scenario=sc params=params errors=errors />
-                                </div>
-                            }
-                        })}
+                    {(!embed).then(|| view! { <div class="preset-bar" data-testid="preset-bar">{presets}</div> })}
                     {figures}
                     <p class="provenance-note">{story.note}</p>
                 </section>
@@ -480,7 +593,7 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
                     </button>
                     <div class="drawer-body" id="panel-drawer-body">
                         {knobs}
-                        <ParamPanel scenario=sc params=params seed=seed errors=errors groups=story.groups presets_elsewhere=!embed subtitle=subtitle.clone() />
+                        {panel}
                     </div>
                 </aside>
             </div>
@@ -539,17 +652,20 @@ fn status_text(s: &LiveStatus, clock: Option<Clock>) -> String {
 }
 
 /// Checks a story's data: titles match, windows lie in their scene and move forward within it,
-/// steps name real charts and parameters, every parameter is in exactly one group, and every
-/// scene's parameters are the chapter's.
+/// steps name real charts and parameters of their panel, every parameter of a grouped panel is in
+/// exactly one group, and every scene's parameters are its panel's.
 #[cfg(test)]
 pub(crate) fn check_story(story: &'static LiveStory) {
-    let sc = find(story.scenario).unwrap();
+    let scs: Vec<&Scenario> = story.panels.iter().map(|p| find(p.scenario).unwrap()).collect();
     assert_eq!(story.titles.len(), story.steps.len());
     let mut last_end = vec![f64::NEG_INFINITY; story.scenes.len()];
     for (k, s) in story.steps.iter().enumerate() {
         let scene = &story.scenes[s.scene];
+        let sc = scs[scene.panel];
+        let end = (scene.end_s)(&sc.defaults());
         assert_eq!(story.titles[k], s.title);
-        assert!(s.window.0 >= 0.0 && s.window.0 < s.window.1 && s.window.1 <= scene.end_s, "step {}", k + 1);
+        assert!(s.window.0 >= 0.0 && s.window.0 < s.window.1 && s.window.0 < end, "step {}", k + 1);
+        assert!(s.window.1 <= end || s.window.1 == f64::INFINITY, "step {} ends after its run", k + 1);
         assert!(s.window.1 >= last_end[s.scene], "step {} ends before the one before it", k + 1);
         last_end[s.scene] = s.window.1;
         assert!(!s.charts.is_empty());
@@ -560,19 +676,26 @@ pub(crate) fn check_story(story: &'static LiveStory) {
             assert!(sc.param(name).is_some(), "step {} names parameter {name}", k + 1);
         }
     }
-    for g in story.groups {
-        for name in g.names {
-            assert!(sc.param(name).is_some(), "group {} names {name}", g.title);
+    for (panel, sc) in story.panels.iter().zip(&scs) {
+        for g in panel.groups {
+            for name in g.names {
+                assert!(sc.param(name).is_some(), "group {} names {name}", g.title);
+            }
         }
-    }
-    for p in sc.params {
-        let groups = story.groups.iter().filter(|g| g.names.contains(&p.name)).count();
-        assert_eq!(groups, 1, "{} is in {groups} groups", p.name);
+        for p in sc.params.iter().filter(|_| !panel.groups.is_empty()) {
+            let groups = panel.groups.iter().filter(|g| g.names.contains(&p.name)).count();
+            assert_eq!(groups, 1, "{} is in {groups} groups", p.name);
+        }
     }
     for scene in story.scenes {
         let ssc = find(scene.scenario).unwrap();
         for p in ssc.params {
-            assert!(sc.param(p.name).is_some(), "{} of {} is not the chapter's", p.name, scene.scenario);
+            assert!(
+                scs[scene.panel].param(p.name).is_some(),
+                "{} of {} is not its panel's",
+                p.name,
+                scene.scenario
+            );
         }
         for (name, value) in scene.fixed {
             assert!(ssc.param(name).unwrap().check(*value).is_ok(), "fixed {name}");
@@ -587,7 +710,7 @@ mod tests {
     #[test]
     fn a_scene_runs_with_the_changed_parameters_it_knows_and_its_fixed_values() {
         use crate::chapters::sevenpace::SEVENPACE;
-        let sc = find(SEVENPACE.scenario).unwrap();
+        let sc = find(SEVENPACE.panels[0].scenario).unwrap();
         let mut p = sc.defaults();
         for (n, v) in [("tabs_per_user", "4"), ("start_h", "9"), ("sample_s", "20")] {
             sc.set_str(&mut p, n, v).unwrap();
@@ -598,6 +721,9 @@ mod tests {
         assert_eq!(q(months), "tabs_per_user=4&sample_s=1800");
         assert_eq!(q(zoom), "sample_s=20&tabs_per_user=4&start_h=9");
         // The zoom's clock follows its window start.
-        assert_eq!((zoom.clock)(&p), Clock::DateTime { origin_unix_s: (17_440 + 93) * 86_400 + 9 * 3600 });
+        assert_eq!(
+            (zoom.clock)(&p),
+            Some(Clock::DateTime { origin_unix_s: (17_440 + 93) * 86_400 + 9 * 3600 })
+        );
     }
 }

@@ -16,21 +16,6 @@ pub const fn quote(text: &'static str, context: &'static str) -> Quote {
     Quote { text, context }
 }
 
-/// One step of the story.
-#[derive(Clone, Copy, Debug)]
-pub struct StoryStep {
-    /// Short title.
-    pub title: &'static str,
-    /// When, e.g. "10:10 UTC".
-    pub when: &'static str,
-    /// Our account, one paragraph per entry.
-    pub paragraphs: &'static [&'static str],
-    /// Quotes from the postmortem.
-    pub quotes: &'static [Quote],
-    /// What the live simulation will let the reader change at this step.
-    pub knobs: &'static [&'static str],
-}
-
 /// Quotes from a postmortem, each attributed, and the citation of the source.
 pub fn quotes(
     source: &'static str,

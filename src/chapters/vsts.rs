@@ -2,7 +2,7 @@
 //! steps that quote the completed postmortem, with the charts of MODEL.md 3.6.
 
 use super::landing::{VSTS_SOURCE, VSTS_URL};
-use super::live::{live_chapter, LiveStep, LiveStory, Scene, StepAction};
+use super::live::{live_chapter, LiveStep, LiveStory, Panel, Scene, StepAction};
 use super::quotes::quote as q;
 use crate::charts::{Axis, ChartDef, ChartSpec, ColorRole, Frame};
 use crate::components::timeline::Pace;
@@ -36,12 +36,13 @@ pub static VSTS: LiveStory = LiveStory {
            Every line below comes from a simulation of the mechanisms running in your browser.",
     source: VSTS_SOURCE,
     source_url: Some(VSTS_URL),
-    scenario: "vsts-2018-02-07",
+    panels: &[Panel { scenario: "vsts-2018-02-07", groups: GROUPS }],
     scenes: &[Scene {
         scenario: "vsts-2018-02-07",
+        panel: 0,
         fixed: &[],
-        clock: |_| Clock::TimeOfDay { origin_s: ORIGIN_S },
-        end_s: END_S,
+        clock: |_| Some(Clock::TimeOfDay { origin_s: ORIGIN_S }),
+        end_s: |_| END_S,
         pace: &PACE,
         charts: CHARTS,
     }],
@@ -58,7 +59,6 @@ pub static VSTS: LiveStory = LiveStory {
         "The fixes",
     ],
     steps: STEPS,
-    groups: GROUPS,
     note:
         "Every line is simulated in your browser from the parameters on the right. The postmortem gives the \
            shape of the system (7 ATs, 2 processes each, MinWorker 192, the 500 ms gate, the probes); rates, \
@@ -420,6 +420,7 @@ fn crash_now(t_s: f64) -> Vec<(&'static str, String)> {
 static STEPS: &[LiveStep] = &[
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "A healthy baseline",
         when: "Before 2 February 2018",
@@ -445,6 +446,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "A crash bug lands",
         when: "From 2 February 2018",
@@ -472,6 +474,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "A vulnerable morning",
         when: "7 February, before 10:10 UTC",
@@ -494,6 +497,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "The trigger: a reconnect storm",
         when: "10:10 UTC",
@@ -526,6 +530,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "First impact",
         when: "10:15–10:17 UTC",
@@ -548,6 +553,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "The vicious cycle",
         when: "10:17–12:13 UTC",
@@ -588,6 +594,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "Mitigation by hand",
         when: "12:13 UTC",
@@ -608,6 +615,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "Recovery",
         when: "12:18–12:21 UTC",
@@ -628,6 +636,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "A fragile tail",
         when: "12:20–12:40 UTC",
@@ -647,6 +656,7 @@ static STEPS: &[LiveStep] = &[
     },
     LiveStep {
         scene: 0,
+        html: None,
         widget: None,
         title: "The fixes",
         when: "From 10 February 2018",
@@ -682,7 +692,7 @@ mod tests {
 
     #[test]
     fn the_crash_button_sets_a_valid_time_from_the_cursor() {
-        let sc = find(VSTS.scenario).unwrap();
+        let sc = find(VSTS.panels[0].scenario).unwrap();
         let mut p = sc.defaults();
         for (t, want) in [(at(12, 30), "180"), (at(12, 30) + 29.0, "180"), (0.0, "0"), (END_S, "210")] {
             let changes = crash_now(t);
@@ -693,7 +703,7 @@ mod tests {
 
     #[test]
     fn every_chart_draws_from_columns_the_scenario_has() {
-        let sc = find(VSTS.scenario).unwrap();
+        let sc = find(VSTS.panels[0].scenario).unwrap();
         let mut p = sc.defaults();
         sc.set_str(&mut p, "scale", "0.05").unwrap();
         sc.set_str(&mut p, "sample_s", "60").unwrap();

@@ -31,9 +31,9 @@ pub struct Frame {
 const DAYS_ABOVE_S: f64 = 3.0 * 86_400.0;
 
 impl Frame {
-    /// A frame on `clock`: minutes since midnight for a time of day (or plain seconds / 60
-    /// without a clock); for a date-time, minutes since 1970 when the window is at most three
-    /// days long, days since 1970 otherwise.
+    /// A frame on `clock`: minutes since midnight for a time of day; for a date-time, minutes
+    /// since 1970 when the window is at most three days long, days since 1970 otherwise; plain
+    /// simulated seconds without a clock.
     pub fn new(from_s: f64, to_s: f64, cursor_s: f64, clock: Option<Clock>) -> Frame {
         let (unit, origin_s) = match clock {
             Some(Clock::TimeOfDay { origin_s }) => (XTime::Minutes, origin_s),
@@ -41,14 +41,18 @@ impl Frame {
                 (XTime::Days, origin_unix_s as f64)
             }
             Some(Clock::DateTime { origin_unix_s }) => (XTime::Minutes, origin_unix_s as f64),
-            None => (XTime::Minutes, 0.0),
+            None => (XTime::Plain, 0.0),
         };
         Frame { from_s, to_s, cursor_s, unit, origin_s }
     }
 
     /// Simulated time on the x axis.
     pub fn x(&self, t_s: f64) -> f64 {
-        let per = if self.unit == XTime::Days { 86_400.0 } else { 60.0 };
+        let per = match self.unit {
+            XTime::Days => 86_400.0,
+            XTime::Minutes => 60.0,
+            XTime::Plain => 1.0,
+        };
         (self.origin_s + t_s) / per
     }
 
@@ -175,7 +179,8 @@ mod tests {
         let past = Frame::new(120.0, 420.0, 9_999.0, clock);
         assert_eq!(past.rows(&s), 2..8);
         assert!(past.frame(ChartSpec::default()).v_guides.is_empty());
-        let none = Frame::new(0.0, 60.0, 0.0, None);
+        let none = Frame::new(0.0, 60.0, 30.0, None);
+        assert_eq!((none.unit, none.x(42.0)), (XTime::Plain, 42.0), "no clock: simulated seconds");
         assert_eq!(none.rows(&Series::default()), 0..0);
         assert!(
             none.sum_points(&Series::default(), &["y".into()]).is_empty(),

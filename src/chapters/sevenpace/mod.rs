@@ -6,7 +6,7 @@ mod charts;
 pub mod planner;
 
 use super::landing::SEVENPACE_SOURCE;
-use super::live::{live_chapter, ChapterState, LiveStep, LiveStory, Scene};
+use super::live::{live_chapter, ChapterState, LiveStep, LiveStory, Panel, Scene, Widget};
 use super::quotes::quote as q;
 use crate::components::timeline::Pace;
 use crate::components::ParamGroup;
@@ -33,15 +33,15 @@ pub const fn day(d: u32) -> f64 {
 const MACRO_SAMPLE_S: f64 = 1800.0;
 
 /// The macro run's clock: 1 Oct 2017, 00:00 UTC at time 0.
-fn macro_clock(_: &Params) -> Clock {
-    Clock::DateTime { origin_unix_s: START.days() * 86_400 }
+fn macro_clock(_: &Params) -> Option<Clock> {
+    Some(Clock::DateTime { origin_unix_s: START.days() * 86_400 })
 }
 
 /// The zoom's clock: 2 Jan 2018 at the window's start hour.
-fn zoom_clock(p: &Params) -> Clock {
+fn zoom_clock(p: &Params) -> Option<Clock> {
     let start_h = p.value("start_h").unwrap_or(11.0);
     let origin = (START.days() + i64::from(JAN_2)) * 86_400 + (start_h * 3600.0).round() as i64;
-    Clock::DateTime { origin_unix_s: origin }
+    Some(Clock::DateTime { origin_unix_s: origin })
 }
 
 static MACRO_PACE: Pace = Pace {
@@ -70,21 +70,23 @@ pub static SEVENPACE: LiveStory = LiveStory {
            simulation of the mechanisms running in your browser.",
     source: SEVENPACE_SOURCE,
     source_url: None,
-    scenario: "7pace-2018-01-02",
+    panels: &[Panel { scenario: "7pace-2018-01-02", groups: GROUPS }],
     scenes: &[
         Scene {
             scenario: "7pace-2017",
+            panel: 0,
             fixed: &[("sample_s", MACRO_SAMPLE_S)],
             clock: macro_clock,
-            end_s: day(182),
+            end_s: |_| day(182),
             pace: &MACRO_PACE,
             charts: charts::MACRO,
         },
         Scene {
             scenario: "7pace-2018-01-02",
+            panel: 0,
             fixed: &[],
             clock: zoom_clock,
-            end_s: 7200.0,
+            end_s: |_| 7200.0,
             pace: &ZOOM_PACE,
             charts: charts::ZOOM,
         },
@@ -100,7 +102,6 @@ pub static SEVENPACE: LiveStory = LiveStory {
         "Lessons",
     ],
     steps: STEPS,
-    groups: GROUPS,
     note: "Every line is simulated in your browser from the parameters on the right. The post gives the dates, \
            the nine circles, the last one's 50 %, the ×4 cost, the eight web apps and the ten-minute freeze; \
            users, rates, costs and sizes marked illustrative are ours, so read the charts for their shape, not \
@@ -109,7 +110,7 @@ pub static SEVENPACE: LiveStory = LiveStory {
 
 /// The planner under the charts of the steps about circles.
 fn planner_widget(state: ChapterState, sc: &'static Scenario) -> AnyView {
-    view! { <planner::RolloutPlanner scenario=sc params=state.params seed=state.seed errors=state.errors /> }
+    view! { <planner::RolloutPlanner scenario=sc params=state.params(0) seed=state.seed errors=state.errors /> }
         .into_any()
 }
 
@@ -255,6 +256,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Every tab polls: double the tabs per user and the polls double with them. Page Visibility makes \
                    hidden tabs stop.",
         action: None,
+        html: None,
         widget: None,
     },
     LiveStep {
@@ -279,7 +281,8 @@ static STEPS: &[LiveStep] = &[
         try_this: "Try equal circles in the planner below: which circle first pushes a web app over the alert \
                    threshold, and how many users does it expose?",
         action: None,
-        widget: Some(planner_widget),
+        html: None,
+        widget: Some(Widget { above: false, render: planner_widget }),
     },
     LiveStep {
         title: "The last circle",
@@ -310,6 +313,7 @@ static STEPS: &[LiveStep] = &[
         knobs: &["poller_pct_jan", "api_rate_limit_per_h", "incremental_refresh"],
         try_this: "Limit the API or make its refreshes incremental, and watch the highest app's CPU come down.",
         action: None,
+        html: None,
         widget: None,
     },
     LiveStep {
@@ -334,6 +338,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "More instances lower the median app; the highest app stays hot as long as a heavy poller \
                    lives on it.",
         action: None,
+        html: None,
         widget: None,
     },
     LiveStep {
@@ -354,6 +359,7 @@ static STEPS: &[LiveStep] = &[
         knobs: &["apps_3", "instances_3", "eight_apps_day"],
         try_this: "Change the number of web apps: the pollers land on different apps, and the hot one moves.",
         action: None,
+        html: None,
         widget: None,
     },
     LiveStep {
@@ -374,6 +380,7 @@ static STEPS: &[LiveStep] = &[
         knobs: &["redis_release_day", "val_kb", "holiday_factor"],
         try_this: "Set the holiday factor to 1 (no holidays): Redis fills up the day the release ships.",
         action: None,
+        html: None,
         widget: None,
     },
     LiveStep {
@@ -409,6 +416,7 @@ static STEPS: &[LiveStep] = &[
         try_this: "Raise MinWorker so the pool does not have to grow, or shorten the sync timeout; then try the \
                    presets: which one ends the freeze?",
         action: None,
+        html: None,
         widget: None,
     },
     LiveStep {
@@ -435,7 +443,8 @@ static STEPS: &[LiveStep] = &[
         knobs: &["alerting", "alert_cpu_pct", "alert_redis_pct"],
         try_this: "Try each preset on its own, then all fixes together.",
         action: None,
-        widget: Some(planner_widget),
+        html: None,
+        widget: Some(Widget { above: false, render: planner_widget }),
     },
 ];
 
@@ -459,14 +468,14 @@ mod tests {
                 sc.set_str(&mut p, "start_h", "9.5").unwrap();
             }
             let sim = sc.start(&p, 1).unwrap();
-            assert_eq!(sim.series().clock, Some((scene.clock)(&p)), "{}", scene.scenario);
-            assert_eq!(sim.end_s(), scene.end_s, "{}", scene.scenario);
+            assert_eq!(sim.series().clock, (scene.clock)(&p), "{}", scene.scenario);
+            assert_eq!(sim.end_s(), (scene.end_s)(&p), "{}", scene.scenario);
         }
     }
 
     #[test]
     fn every_chart_draws_from_columns_the_scenarios_have() {
-        let chapter = find(SEVENPACE.scenario).unwrap();
+        let chapter = find(SEVENPACE.panels[0].scenario).unwrap();
         let p = chapter.defaults();
         for scene in SEVENPACE.scenes {
             let sc = find(scene.scenario).unwrap();
@@ -480,7 +489,8 @@ mod tests {
             let mut sim = sc.start(&q, 1).unwrap();
             sim.run_to_end();
             let s = sim.series();
-            let f = Frame::new(0.0, scene.end_s, scene.end_s, s.clock);
+            let end = (scene.end_s)(&q);
+            let f = Frame::new(0.0, end, end, s.clock);
             for c in scene.charts {
                 let spec = (c.spec)(s, &p, &f);
                 assert!(!spec.lines.is_empty(), "{}", c.id);

@@ -1,70 +1,22 @@
-//! Runs for the "Queueing basics" chapter: [`use_simulation`] (a scenario run in the simulation
-//! worker, restarted when its parameters change) and [`use_mmc_points`] (short M/M/c runs beside the
-//! Erlang C curve, in animation-frame slices on the page, by `mmc::bare_heap`: c servers as a heap
-//! of free times, FIFO — the same queue as the engine's M/M/c world with the same random streams,
-//! in a few hundred bytes of code, so the page does not carry the engine).
+//! The simulated points beside the Erlang C curve of the "Queueing basics" chapter: short M/M/c
+//! runs at several utilisations, in animation-frame slices on the page, by `mmc::bare_heap` (c
+//! servers as a heap of free times, FIFO — the same queue as the engine's M/M/c world with the same
+//! random streams, in a few hundred bytes of code). The chapter's own runs go to the simulation
+//! worker like every other chapter's.
 //!
 //! ```text
-//!  params / seed change ──► use_live_run (worker) ──► series streamed ──► chart specs redraw
 //!  (ρ list, servers, seed) ──► one M/M/c point per slice of ≤ 7 ms ──► points appended
 //! ```
 
-use crate::charts::ChartSpec;
-use crate::url_state::changed_query;
 use crate::user_timing;
-use crate::worker::client::{use_live_run, LiveRun, LiveStatus};
 use leptos::prelude::*;
 use postmortem_sim::mmc::{bare_heap, MmcConfig};
-use postmortem_sim::params::Params;
-use postmortem_sim::scenario::Scenario;
-use postmortem_sim::series::Series;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Main-thread time one frame may spend simulating M/M/c points [ms].
 pub const FRAME_BUDGET_MS: f64 = 7.0;
-
-/// A live run of a basics scenario.
-#[derive(Clone, Copy)]
-pub struct SimRun {
-    live: LiveRun,
-}
-
-impl SimRun {
-    /// The run's status (reactive).
-    pub fn status(&self) -> LiveStatus {
-        self.live.status()
-    }
-
-    /// Calls `f` with the series so far; reactive. `None` before the run has started.
-    pub fn with_series<R>(&self, f: impl FnOnce(&Series) -> R) -> Option<R> {
-        self.live.with_series(|s| (!s.columns.is_empty()).then(|| f(s)))
-    }
-
-    /// A chart spec that follows the run and the parameters: `f` is called with the parameters
-    /// and the series so far (an empty series before the first samples).
-    pub fn chart_spec(
-        &self,
-        params: RwSignal<Params>,
-        f: fn(&Params, &Series) -> ChartSpec,
-    ) -> Memo<ChartSpec> {
-        let live = self.live;
-        Memo::new(move |_| params.with(|p| live.with_series(|s| f(p, s))))
-    }
-
-    /// Runs again from the start with the same parameters and seed.
-    pub fn replay(&self) {
-        self.live.restart();
-    }
-}
-
-/// Runs `scenario` in the simulation worker now, and again from the start whenever `params` or
-/// `seed` change.
-pub fn use_simulation(scenario: &'static Scenario, params: Signal<Params>, seed: Signal<u64>) -> SimRun {
-    let query = Memo::new(move |_| Some(params.with(|p| changed_query(p, scenario))));
-    SimRun { live: use_live_run(scenario.name, query.into(), seed) }
-}
 
 /// One simulated point on the Erlang C curve.
 #[derive(Clone, Copy, Debug, PartialEq)]
