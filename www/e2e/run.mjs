@@ -28,6 +28,7 @@ import './specs/sevenpace.mjs';
 import './specs/screenshots.mjs';
 import './specs/perf.mjs';
 import './specs/error-panel.mjs';
+import './specs/offline.mjs';
 
 function abort(message) {
   console.log(`e2e: ${message}`);
