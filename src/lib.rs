@@ -6,7 +6,8 @@
 //! * [`app`]: the root component and hash router; [`routes`] parses `location.hash`.
 //! * [`url_state`]: a chapter's step, seed and changed parameters in the URL.
 //! * [`chapters`]: the landing page, "Queueing basics" and the two incidents.
-//! * [`components`]: chapter layout, parameter panel, step navigation, error panel.
+//! * [`components`]: parameter panel, step navigation, timeline, error panel.
+//! * [`export`]: charts and runs as files (PNG, CSV, JSON).
 //! * [`charts`]: chart specs, drawing (generic over plotters backends) and the `<Chart>` component.
 //! * [`mmc_points`]: the simulated points beside the Erlang C curve, in animation-frame slices.
 //! * [`worker`]: runs simulations in a Web Worker and streams their samples to the page.
@@ -20,6 +21,7 @@ pub mod app;
 pub mod chapters;
 pub mod charts;
 pub mod components;
+pub mod export;
 pub mod mmc_points;
 pub mod routes;
 pub mod url_state;

@@ -23,7 +23,8 @@
 //! step of the same scene, or stops at the window's end when the next step is in another scene.
 
 use super::quotes::{quotes, Quote};
-use crate::charts::{ChartDef, ChartGrid, Frame};
+use crate::charts::{ChartDef, ChartGrid, ExportStem, Frame};
+use crate::export::{download_text, file_stem, run_json};
 use crate::components::timeline::{clock_text, Pace};
 use crate::components::{ParamGroup, ParamPanel, ParamRow, Presets, StepNav, Timeline, TimelineState};
 use crate::routes::{Page, Query};
@@ -117,6 +118,15 @@ pub fn scene_query(params: &Params, sc: &Scenario, scene: &Scene, scene_sc: &Sce
         .map(|(n, v)| (n.to_string(), format!("{v}")))
         .chain(scene.fixed.iter().map(|(n, v)| (n.to_string(), format!("{v}"))));
     Query::from_pairs(pairs.collect::<Vec<_>>()).encode()
+}
+
+/// The parameters a scene's run gets from its panel's `params` (see [`scene_query`]), read
+/// against the run's own scenario.
+fn run_params(scene: &Scene, params: &Params, sc: &'static Scenario) -> (&'static Scenario, Params) {
+    let run_sc = find(scene.scenario).unwrap_or(sc);
+    let mut q = run_sc.defaults();
+    let _ = run_sc.set_many(&mut q, Query::parse(&scene_query(params, sc, scene, run_sc)).pairs());
+    (run_sc, q)
 }
 
 /// A live incident chapter, as data.
@@ -364,6 +374,16 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
     let ChapterState { step, seed, errors, embed, .. } = state;
     let scene_k = Memo::new(move |_| story.steps[step.get() - 1].scene);
     let panel_k = Memo::new(move |_| story.panel_of(step.get()));
+    // Files downloaded from the step's charts and run say its scenario, preset and seed.
+    let stem = Memo::new(move |_| {
+        let scene = &story.scenes[scene_k.get()];
+        let (sc, params) = (sc_of(scene.panel), state.params(scene.panel));
+        params.with(|p| {
+            let (run_sc, q) = run_params(scene, p, sc);
+            file_stem(run_sc, &q, seed.get())
+        })
+    });
+    provide_context(ExportStem(stem.into()));
     // One run per scene, started when the reader first gets to it.
     let runs: Vec<LiveRun> = story
         .scenes
@@ -437,9 +457,27 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
             params.with(|p| story.window(k, p))
         });
         let clock = clock_of(j);
+        let save = move |json: bool| {
+            let name = stem.get_untracked();
+            if json {
+                let text = params.with_untracked(|p| {
+                    let (_, q) = run_params(scene, p, sc_of(scene.panel));
+                    run.with_series(|s| run_json(scene.scenario, seed.get_untracked(), &q, s))
+                });
+                download_text(&format!("{name}.json"), "application/json", &text);
+            } else {
+                download_text(&format!("{name}.csv"), "text/csv", &run.with_series(|s| s.to_csv()));
+            }
+        };
         view! {
             <Timeline state=state.timeline(j) range=Signal::derive(move || (0.0, end.get())) computed=computed clock=clock window=window />
             <RunStatus run=run clock=clock />
+            <p class="run-files">
+                "The run: "
+                <button type="button" class="link-button" data-testid="run-csv" on:click=move |_| save(false)>"CSV"</button>
+                " · "
+                <button type="button" class="link-button" data-testid="run-json" on:click=move |_| save(true)>"JSON"</button>
+            </p>
         }
     };
     let narrative = move || {

@@ -64,7 +64,12 @@ fn draw_frame() {
 #[derive(Clone, Copy, Debug)]
 pub struct ThemeEpoch(pub RwSignal<u32>);
 
-/// A chart of `spec`, with a caption and a text alternative.
+/// The start of the names of files downloaded from the charts below it (see
+/// [`crate::export::file_stem`]); a chart without it names its files after its id alone.
+#[derive(Clone, Copy)]
+pub struct ExportStem(pub Signal<String>);
+
+/// A chart of `spec`, with a caption, a text alternative and downloads (PNG, CSV).
 #[component]
 pub fn Chart(
     /// The container's `data-testid` is `chart-<id>`.
@@ -151,6 +156,26 @@ pub fn Chart(
         }
     });
     let summary = move || spec.with(ChartSpec::summary);
+    let stem = use_context::<ExportStem>();
+    let file = {
+        let id = id.clone();
+        move |ext: &str| match stem {
+            Some(s) => format!("{}_{id}.{ext}", s.0.get_untracked()),
+            None => format!("{id}.{ext}"),
+        }
+    };
+    let png = {
+        let file = file.clone();
+        move |_| {
+            if let Some(url) = canvas_ref.get_untracked().and_then(|c| c.to_data_url().ok()) {
+                crate::export::download_url(&file("png"), &url);
+            }
+        }
+    };
+    let csv = move |_| {
+        let text = spec.with_untracked(crate::export::chart_csv);
+        crate::export::download_text(&file("csv"), "text/csv", &text);
+    };
     view! {
         <figure
             class="chart"
@@ -174,6 +199,12 @@ pub fn Chart(
                 ></canvas>
             </div>
             <figcaption>{caption}</figcaption>
+            <p class="chart-tools">
+                "Download "
+                <button type="button" class="link-button" data-testid=format!("chart-{id}-png") on:click=png>"PNG"</button>
+                " · "
+                <button type="button" class="link-button" data-testid=format!("chart-{id}-csv") on:click=csv>"CSV"</button>
+            </p>
         </figure>
     }
 }

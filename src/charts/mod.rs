@@ -14,7 +14,7 @@ pub mod observe;
 pub mod spec;
 pub mod theme;
 
-pub use component::{Chart, ThemeEpoch};
+pub use component::{Chart, ExportStem, ThemeEpoch};
 pub use grid::{ChartDef, ChartGrid, Frame};
 pub use spec::{Axis, ChartSpec, XTime};
 pub use theme::ColorRole;

@@ -29,6 +29,7 @@ import './specs/screenshots.mjs';
 import './specs/perf.mjs';
 import './specs/error-panel.mjs';
 import './specs/offline.mjs';
+import './specs/export.mjs';
 
 function abort(message) {
   console.log(`e2e: ${message}`);
