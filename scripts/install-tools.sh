@@ -60,10 +60,10 @@ else
   exit 1
 fi
 
-# 5. npm packages (playwright-core for end-to-end tests, binaryen for wasm-opt), from www/package-lock.json
-if [ -d www/node_modules/playwright-core ] && [ -x www/node_modules/.bin/wasm-opt ] \
+# 5. npm packages (playwright-core and axe-core for end-to-end tests, binaryen for wasm-opt), from www/package-lock.json
+if [ -d www/node_modules/playwright-core ] && [ -x www/node_modules/.bin/wasm-opt ] && [ -f www/node_modules/axe-core/axe.min.js ] \
    && [ www/node_modules/.package-lock.json -nt www/package-lock.json ]; then
-  say "have www/node_modules (playwright-core, binaryen)"
+  say "have www/node_modules (playwright-core, axe-core, binaryen)"
 else
   say "installing npm packages in www/ (npm ci)"
   (cd www && npm ci --no-audit --no-fund --loglevel=error)

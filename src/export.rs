@@ -207,7 +207,11 @@ mod tests {
         let sc = find("staircase").unwrap();
         let mut p = sc.defaults();
         sc.set_str(&mut p, "min_worker", "50").unwrap();
-        let mut s = Series::new(vec![Column { name: "q".into(), label: "Queue \"now\"".into(), unit: String::new() }]);
+        let mut s = Series::new(vec![Column {
+            name: "q".into(),
+            label: "Queue \"now\"".into(),
+            unit: String::new(),
+        }]);
         s.push(&[0.0, 1.5]);
         s.push(&[1.0, f64::INFINITY]);
         let text = run_json("staircase", 3, &p, &s);

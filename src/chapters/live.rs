@@ -24,9 +24,9 @@
 
 use super::quotes::{quotes, Quote};
 use crate::charts::{ChartDef, ChartGrid, ExportStem, Frame};
-use crate::export::{download_text, file_stem, run_json};
 use crate::components::timeline::{clock_text, Pace};
 use crate::components::{ParamGroup, ParamPanel, ParamRow, Presets, StepNav, Timeline, TimelineState};
+use crate::export::{download_text, file_stem, run_json};
 use crate::routes::{Page, Query};
 use crate::url_state::{read_story, story_query, write_hash};
 use crate::worker::client::{use_live_run, LiveRun, LiveStatus};

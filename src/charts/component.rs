@@ -6,6 +6,7 @@
 //!     <canvas role="img" aria-label="<summary of the data>">
 //!   </div>
 //!   <figcaption>what to look at</figcaption>
+//!   <p class="chart-tools">Download <button data-testid="png-<id>"> · <button data-testid="csv-<id>">
 //! </figure>
 //! ```
 //!
@@ -201,9 +202,9 @@ pub fn Chart(
             <figcaption>{caption}</figcaption>
             <p class="chart-tools">
                 "Download "
-                <button type="button" class="link-button" data-testid=format!("chart-{id}-png") on:click=png>"PNG"</button>
+                <button type="button" class="link-button" data-testid=format!("png-{id}") on:click=png>"PNG"</button>
                 " · "
-                <button type="button" class="link-button" data-testid=format!("chart-{id}-csv") on:click=csv>"CSV"</button>
+                <button type="button" class="link-button" data-testid=format!("csv-{id}") on:click=csv>"CSV"</button>
             </p>
         </figure>
     }

@@ -30,6 +30,7 @@ import './specs/perf.mjs';
 import './specs/error-panel.mjs';
 import './specs/offline.mjs';
 import './specs/export.mjs';
+import './specs/a11y.mjs';
 
 function abort(message) {
   console.log(`e2e: ${message}`);

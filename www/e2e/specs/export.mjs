@@ -26,7 +26,7 @@ test('export: a chart as PNG at the pixel ratio and CSV of its points; the run a
   await chart.waitForQuiet();
   const stem = 'staircase_custom_seed3';
 
-  const png = await download(app, 'chart-staircase-threads-png');
+  const png = await download(app, 'png-staircase-threads');
   assert.equal(png.name, `${stem}_staircase-threads.png`);
   assert.equal(png.bytes.subarray(1, 4).toString(), 'PNG', 'a PNG file');
   const canvas = await page.locator('[data-testid="chart-staircase-threads"] canvas').evaluate((c) => ({
@@ -44,7 +44,7 @@ test('export: a chart as PNG at the pixel ratio and CSV of its points; the run a
   const rows = cli.trim().split('\n').map((l) => l.split(','));
   const col = (name) => rows.slice(1).map((r) => Number(r[rows[0].indexOf(name)]));
 
-  const chartCsv = (await download(app, 'chart-staircase-threads-csv'));
+  const chartCsv = (await download(app, 'csv-staircase-threads'));
   assert.equal(chartCsv.name, `${stem}_staircase-threads.csv`);
   const lines = chartCsv.bytes.toString().trim().split('\n');
   assert.equal(lines[0], 'series,Time [s],Threads [threads]');
@@ -67,7 +67,7 @@ test('export: an incident chart\'s CSV writes its clock times, and names the pre
   const { app, page } = await t.open('root');
   await app.open('#/vsts-2018?step=1&scale=0.05&preset=no-crash-bug');
   await app.chart('rotation').waitForDraws(1);
-  const csv = await download(app, 'chart-rotation-csv');
+  const csv = await download(app, 'csv-rotation');
   assert.match(csv.name, /^vsts-2018-02-07_custom_seed1_rotation\.csv$/);
   const lines = csv.bytes.toString().trim().split('\n');
   assert.ok(lines.length > 2, `the chart has points: ${lines.length} lines`);
