@@ -140,11 +140,7 @@ pub fn draw_chart<DB: DrawingBackend>(
     };
     let in_x = |x: f64| x.is_finite() && x >= x_lo && x <= x_hi;
     let y_fmt = |v: &f64| if log { short_num(10f64.powf(*v)) } else { short_num(*v) };
-    let x_fmt = |v: &f64| match spec.x_time {
-        XTime::Plain => short_num(*v),
-        XTime::Minutes => clock_minutes(*v),
-        XTime::Days => day_month(*v),
-    };
+    let x_fmt = |v: &f64| spec.x_time.text(*v);
 
     let label_style = text(font, px, &theme.muted);
     let desc_style = text(font, px, &theme.muted);

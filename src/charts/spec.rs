@@ -107,6 +107,17 @@ pub struct ChartSpec {
     pub x_time: XTime,
 }
 
+impl XTime {
+    /// `x` as its axis labels it: a plain number, `HH:MM`, or `28 Nov`.
+    pub fn text(self, x: f64) -> String {
+        match self {
+            XTime::Plain => short_num(x),
+            XTime::Minutes => super::draw::clock_minutes(x),
+            XTime::Days => super::draw::day_month(x),
+        }
+    }
+}
+
 /// How x values read as time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum XTime {
@@ -232,23 +243,33 @@ impl ChartSpec {
             out.push_str(" No data yet.");
         }
         let unit = if self.y.unit.is_empty() { String::new() } else { format!(" {}", self.y.unit) };
+        let y = |p: &(f64, f64)| format!("{}{unit}", short_num(p.1));
+        let at = |p: &(f64, f64)| match self.x_time {
+            XTime::Plain => format!("{} {}", short_num(p.0), self.x.unit).trim_end().to_string(),
+            t => t.text(p.0),
+        };
         for (name, pts) in self
             .lines
             .iter()
             .map(|l| (&l.name, &l.points))
             .chain(self.scatter.iter().map(|s| (&s.name, &s.points)))
         {
-            let ys = pts.iter().map(|p| p.1).filter(|v| v.is_finite());
-            let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-            if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
+            let finite = || pts.iter().filter(|p| p.1.is_finite());
+            let lo = finite().min_by(|a, b| a.1.total_cmp(&b.1));
+            let hi = finite().max_by(|a, b| a.1.total_cmp(&b.1));
+            if let (Some(first), Some(last), Some(lo), Some(hi)) =
+                (finite().next(), finite().next_back(), lo, hi)
+            {
                 out.push_str(&format!(
-                    " {name}: starts at {}{unit} and ends at {}{unit} ({} {}); lowest {}, highest {}.",
-                    short_num(first.1),
-                    short_num(last.1),
-                    self.x.label.to_ascii_lowercase(),
-                    short_num(last.0),
-                    short_num(lo),
-                    short_num(hi),
+                    " {name}: {} at {} to {} at {}; lowest {} at {}, highest {} at {}.",
+                    y(first),
+                    at(first),
+                    y(last),
+                    at(last),
+                    y(lo),
+                    at(lo),
+                    y(hi),
+                    at(hi),
                 ));
             }
         }
@@ -360,9 +381,18 @@ mod tests {
         assert!(text.starts_with("Threads. Threads [threads] against Time [s]."), "{text}");
         assert!(
             text.contains(
-                "threads: starts at 4 threads and ends at 194 threads (time 2); lowest 4, highest 194."
+                "threads: 4 threads at 0 s to 194 threads at 2 s; lowest 4 threads at 0 s, highest 194 threads at 2 s."
             ),
             "{text}"
+        );
+        // On a clock, the times read as the axis reads them.
+        let at = ChartSpec::new("ATs", Axis::new("Time", "UTC"), Axis::new("ATs", ""))
+            .time_x(XTime::Minutes)
+            .line("in rotation", vec![(600.0, 7.0), (624.0, 1.0), (733.0, 6.0)], ColorRole::Primary)
+            .summary();
+        assert!(
+            at.contains("in rotation: 7 at 10:00 to 6 at 12:13; lowest 1 at 10:24, highest 7 at 10:00."),
+            "{at}"
         );
         assert!(text.contains("MinWorker 192"));
         assert_eq!(s.point_count(), 3);
