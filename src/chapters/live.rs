@@ -288,6 +288,17 @@ pub fn use_chapter(
         auto.set_value(false);
         k
     });
+    // A window that ends with the run moves with it: when a parameter changes where the run ends
+    // (a basics demo's duration), a cursor that stood at the old end goes to the new one.
+    Effect::new(move |prev: Option<(usize, f64)>| {
+        let k = step.get();
+        let end = params_at(k).with(|p| story.window(k, p).1);
+        let cursor = state.timeline(story.steps[k - 1].scene).cursor;
+        if prev.is_some_and(|(pk, pe)| pk == k && pe != end && cursor.get_untracked() >= pe) {
+            cursor.set(end);
+        }
+        (k, end)
+    });
     Effect::new(move |_| {
         let k = step.get();
         let here = &story.steps[k - 1];
