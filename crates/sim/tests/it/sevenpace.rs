@@ -115,6 +115,61 @@ fn frozen_users_are_the_users_on_frozen_apps() {
     assert!(frozen_rows > 10, "the defaults freeze some app ({frozen_rows} rows)");
 }
 
+/// Only reads a web app sent can time out: in every minute of seeds 1–3, Redis timeouts per
+/// second are at most the reads per second. (They were counted from the arrivals while the
+/// reads were counted from the requests started, so an app whose queue held most of its
+/// arrivals timed out more reads than it sent, e.g. minute 154,815 of seed 1.)
+#[test]
+fn redis_timeouts_never_exceed_the_reads_sent() {
+    for seed in 1..=3 {
+        let m = macro_run(&[], seed);
+        let s = m.series();
+        let (reads, timeouts) =
+            (s.column("redis_reads_per_s").unwrap(), s.column("redis_timeouts_per_s").unwrap());
+        let mut with_timeouts = 0;
+        for (i, (r, t)) in reads.iter().zip(timeouts).enumerate() {
+            assert!(*t <= r * (1.0 + 1e-9) + 1e-9, "seed {seed} minute {i}: {t} timeouts/s of {r} reads/s");
+            with_timeouts += usize::from(*t > 0.0);
+        }
+        assert!(with_timeouts > 10, "seed {seed}: Redis times out somewhere ({with_timeouts} minutes)");
+    }
+}
+
+/// A freeze that the change in the number of web apps ends is the old layout's: whether its
+/// app hosted an API poller is read from the layout it froze in, not from the new one (where
+/// the same app number holds other accounts).
+#[test]
+fn a_freeze_ended_by_a_new_layout_keeps_the_old_layouts_poller() {
+    let v = params(&[("poller_pct_start", 0.1), ("poller_pct_jan", 0.1)]);
+    let change = v.eight_apps_day as u64 * 1440;
+    let mut checked = false;
+    for seed in 1..=20 {
+        let mut m = MacroModel::new(&v, seed);
+        while m.minute() < change {
+            m.step_events(1);
+        }
+        let old: Vec<bool> = m.day().apps.iter().map(|a| a.pollers > 0).collect();
+        let new: Vec<bool> =
+            m.wl.day_aggregates(v.eight_apps_day).apps.iter().map(|a| a.pollers > 0).collect();
+        if old.iter().zip(&new).all(|(a, b)| a == b) {
+            continue; // this seed's layouts agree on the old apps: nothing to tell apart
+        }
+        let n0 = m.freezes.len();
+        for a in m.apps.iter_mut() {
+            a.frozen_since = Some(change - 5);
+        }
+        m.step_events(1);
+        let ended: Vec<_> = m.freezes[n0..].iter().filter(|f| f.start_min == change - 5).collect();
+        assert_eq!(ended.len(), old.len(), "seed {seed}: every old app's freeze ends: {ended:?}");
+        for f in ended {
+            assert_eq!(f.has_poller, old[f.app as usize], "seed {seed}: {f:?}, old layout {old:?}");
+        }
+        checked = true;
+        break;
+    }
+    assert!(checked, "some seed's layouts differ");
+}
+
 /// A macro run of (changes, seed) to its end.
 fn macro_run(changes: &[(&str, f64)], seed: u64) -> MacroModel {
     let mut m = MacroModel::new(&params(changes), seed);
