@@ -1,7 +1,7 @@
 //! `7pace-2017`: the six-month model at a one-minute step.
 //!
 //! ```text
-//!  accounts ──(circles, pinned by id)──► web app k: CPU (processor-shared), CLR pool (threads),
+//!  accounts ──(circles, pinned by users)► web app k: CPU (processor-shared), CLR pool (threads),
 //!  online users × tabs, pages, ticks        queue; each request: CPU, sync Redis reads (≤ syncTimeout,
 //!  API pollers (full refresh)               then SQL fallback), SQL; freeze detector
 //!                                                  │ reads, writes (a + b × bytes each)
