@@ -94,3 +94,31 @@ pub fn generate(v: &SevenpaceParams, seed: u64) -> Vec<Account> {
     super::rollout::assign(&mut accounts, &order, &super::rollout::cumulative_shares(v));
     accounts
 }
+
+/// The web app each account is pinned to when the load is spread over `n_apps` apps: accounts
+/// in the order they are migrated (by circle, the larger first within a circle), each to the
+/// app with the fewest users so far (the lowest number on a tie).
+///
+/// The team spread the load by what it could see, users (P14 "distribute the load to eight
+/// web apps"), and an account stays on its app because its clocks tick there (P24). So at
+/// every stage of the rollout the apps carry about the same migrated users, the largest
+/// accounts (which come with the last circle) land on different apps, and nobody balanced the
+/// API pollers: an app's refresh load is whichever pollers its accounts happen to have. (Until
+/// this change accounts were pinned by id, `id mod apps`, which in most seeds put two or more
+/// of the largest pollers on one app; nothing in the post implies that.)
+pub fn pin(accounts: &[Account], n_apps: u32) -> Vec<u16> {
+    let n_apps = n_apps.max(1) as usize;
+    let mut order: Vec<usize> = (0..accounts.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&accounts[a], &accounts[b]);
+        x.circle.cmp(&y.circle).then(y.users.cmp(&x.users)).then(a.cmp(&b))
+    });
+    let mut load = vec![0u64; n_apps];
+    let mut app = vec![0u16; accounts.len()];
+    for i in order {
+        let k = (0..n_apps).min_by_key(|&k| (load[k], k)).unwrap_or(0);
+        load[k] += accounts[i].users as u64;
+        app[i] = k as u16;
+    }
+    app
+}

@@ -1,7 +1,7 @@
 //! `7pace-2017`: the six-month model at a one-minute step.
 //!
 //! ```text
-//!  accounts ──(circles, pinned by id)──► web app k: CPU (processor-shared), CLR pool (threads),
+//!  accounts ──(circles, pinned by users)► web app k: CPU (processor-shared), CLR pool (threads),
 //!  online users × tabs, pages, ticks        queue; each request: CPU, sync Redis reads (≤ syncTimeout,
 //!  API pollers (full refresh)               then SQL fallback), SQL; freeze detector
 //!                                                  │ reads, writes (a + b × bytes each)
@@ -313,17 +313,21 @@ impl MacroModel {
     }
 
     fn new_day(&mut self, day: u32) {
-        let old_apps = self.agg.apps.len();
-        self.agg = self.wl.day_aggregates(day);
-        let n = self.agg.apps.len();
-        if n != old_apps {
-            // A new layout: accounts are re-pinned and the pools start again.
+        let agg = self.wl.day_aggregates(day);
+        let n = agg.apps.len();
+        if n != self.agg.apps.len() {
+            // A new layout: accounts are re-pinned and the pools start again. The freezes it
+            // ends are the old layout's, so they are closed before the new day's aggregates
+            // replace the old (whether an app hosted a poller is the old layout's answer).
             self.end_freezes();
+            self.agg = agg;
             let v = &self.wl.v;
             let (_, inst, cores) = self.wl.capacity(day);
             let min_t = (inst * cores * v.min_worker_per_core) as f64;
             self.apps = vec![AppState { threads: min_t, served: 1.0, ..AppState::default() }; n];
             self.freeze_users = vec![0.0; n];
+        } else {
+            self.agg = agg;
         }
     }
 
@@ -419,7 +423,10 @@ impl MacroModel {
                     + if v.db_fallback { c.reads * rm.p_timeout * db } else { 0.0 }
             };
             let demand: f64 = kinds.iter().map(|(l, c)| l * hold(c)).sum();
-            let timeouts: f64 = kinds.iter().map(|(l, c)| l * c.reads * rm.p_timeout).sum();
+            // Only the reads this app sent can time out: its arrivals × the share it started
+            // (the same `served` its Redis reads above are counted with).
+            let sent = self.apps[k].served;
+            let timeouts: f64 = kinds.iter().map(|(l, c)| l * sent * c.reads * rm.p_timeout).sum();
             timeouts_total += timeouts;
             let a = &mut self.apps[k];
             a.timeouts += timeouts * dt;

@@ -102,16 +102,34 @@ pub struct Workload {
     /// Circle dates (day of run).
     pub circle_days: Vec<u32>,
     holiday: (i64, i64),
+    /// Per number of web apps the schedule uses, each account's app ([`accounts::pin`]).
+    pins: Vec<(u32, Vec<u16>)>,
 }
 
 impl Workload {
     /// The workload of (parameters, seed).
     pub fn new(v: &SevenpaceParams, seed: u64) -> Workload {
+        let accounts = accounts::generate(v, seed);
+        let mut pins: Vec<(u32, Vec<u16>)> = vec![];
+        for n in [v.apps_1, v.apps_2, v.apps_3] {
+            if !pins.iter().any(|(m, _)| *m == n) {
+                pins.push((n, accounts::pin(&accounts, n)));
+            }
+        }
         Workload {
             v: v.clone(),
-            accounts: accounts::generate(v, seed),
+            accounts,
             circle_days: super::rollout::circle_days(v),
             holiday: (day_of(Date::new(2017, 12, 23)), day_of(Date::new(2018, 1, 1))),
+            pins,
+        }
+    }
+
+    /// The web app account `i` is pinned to when there are `n_apps` ([`accounts::pin`]).
+    pub fn app_of(&self, i: usize, n_apps: u32) -> usize {
+        match self.pins.iter().find(|(m, _)| *m == n_apps) {
+            Some((_, p)) => p[i] as usize,
+            None => accounts::pin(&self.accounts, n_apps)[i] as usize,
         }
     }
 
@@ -219,11 +237,16 @@ impl Workload {
         let mut circles = vec![CircleDay::default(); n_circles];
         let mut users = [0.0; REGIONS];
         let mut api_cost_sum = vec![Cost::default(); n_apps as usize];
+        let pins = match self.pins.iter().find(|(m, _)| *m == n_apps) {
+            Some((_, p)) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(accounts::pin(&self.accounts, n_apps)),
+        };
         for (i, a) in self.accounts.iter().enumerate() {
             if a.circle as u32 >= circle {
                 continue;
             }
-            let app = &mut apps[i % n_apps as usize];
+            let k = pins[i] as usize;
+            let app = &mut apps[k];
             app.users[a.region as usize] += a.users as f64;
             app.circle_users[a.circle as usize][a.region as usize] += a.users as f64;
             users[a.region as usize] += a.users as f64;
@@ -233,7 +256,7 @@ impl Workload {
                 app.pollers += 1;
                 app.api_rate += call_rate;
                 circles[a.circle as usize].api_rate += call_rate;
-                let s = &mut api_cost_sum[i % n_apps as usize];
+                let s = &mut api_cost_sum[k];
                 s.cpu_s += c.cpu_s;
                 s.reads += c.reads;
                 s.writes += c.writes;

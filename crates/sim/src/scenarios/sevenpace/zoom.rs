@@ -310,7 +310,7 @@ pub fn driver(p: &Params, seed: u64) -> Driver<ZoomWiring> {
         }
         let c = wl.api_cost(a.users as f64, history, agg.extended);
         let mget = refresh_mget(&c, s);
-        let app = (i % n_apps) as u16;
+        let app = wl.app_of(i, n_apps as u32) as u16;
         pollers.push(Poller {
             app,
             next: SimTime::from_secs(phases.uniform() * period),
