@@ -348,8 +348,9 @@ static STEPS: &[LiveStep] = &[
         window: (day(68), day(87)),
         paragraphs: &[
             "The team planned a performance sprint for January and, until then, spread the load over eight web \
-             apps. Because the clock now ticked on the server, an account could not simply be moved between \
-             them: each stays pinned to its app, heavy pollers included.",
+             apps, each with about the same number of users. Because the clock now ticked on the server, an \
+             account could not simply be moved between them: each stays pinned to its app, heavy pollers \
+             included, and users are not what the pollers cost.",
         ],
         quotes: &[q(
             "We ultimately used eight Azure-managed apps at full scale, all up to 100% of load, and we could not scale more.",
