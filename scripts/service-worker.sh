@@ -10,9 +10,9 @@ cd "$dir"
 files=$(find . -type f ! -name sw.js ! -name '*.map' | sed 's|^\./||' | LC_ALL=C sort)
 version=$(for f in $files; do sha256sum "$f"; done | sha256sum | cut -c1-16)
 list=$(for f in $files; do printf '"%s",' "$f"; done)
-# The comments stay in the source; the build ships the code.
+# The comments and indentation stay in the source; the build ships the code.
 {
   echo "// Postmortem Lab service worker, build $version: see assets/sw.js in the repository."
-  grep -v '^ *//' "$here/assets/sw.js" | sed -e "s|__VERSION__|$version|" -e "s|__FILES__|[${list%,}]|"
+  grep -v '^ *//' "$here/assets/sw.js" | sed -e 's/^ *//' -e "s|__VERSION__|$version|" -e "s|__FILES__|[${list%,}]|"
 } > sw.js
 echo "service worker: $(echo "$files" | wc -l) files, version $version"

@@ -13,27 +13,21 @@
 
 use crate::charts::spec::XTime;
 use crate::charts::ChartSpec;
-use postmortem_sim::calendar::civil;
+use crate::url_state::preset_of;
 use postmortem_sim::params::Params;
 use postmortem_sim::scenario::Scenario;
-use postmortem_sim::series::Series;
+use postmortem_sim::series::{Clock, Series};
 use std::fmt::Write;
 
-/// `<scenario>_<preset>_seed<N>`: the preset whose values `params` are exactly, `defaults`, or
-/// `custom`.
-pub fn file_stem(sc: &Scenario, params: &Params, seed: u64) -> String {
-    let preset = if *params == sc.defaults() {
-        "defaults"
-    } else {
-        sc.presets
-            .iter()
-            .find(|p| {
-                let mut q = sc.defaults();
-                q.apply(sc.params, p).is_ok() && q == *params
-            })
-            .map_or("custom", |p| p.name)
+/// `<run>_<preset>_seed<N>` for a run of scenario `run` on the reader's parameters `params` (of
+/// `sc`, as the URL has them): the preset the URL names, `defaults`, or `custom`.
+pub fn file_stem(run: &str, sc: &Scenario, params: &Params, seed: u64) -> String {
+    let preset = match preset_of(sc, params) {
+        Some(name) => name,
+        None if *params == sc.defaults() => "defaults",
+        None => "custom",
     };
-    format!("{}_{preset}_seed{seed}", sc.name)
+    format!("{run}_{preset}_seed{seed}")
 }
 
 /// The points a chart draws, one row each: `series,<x axis>,<y axis>` (axis names with their
@@ -64,22 +58,39 @@ pub fn run_json(scenario: &str, seed: u64, params: &Params, series: &Series) -> 
     for (i, (name, v)) in params.iter().enumerate() {
         let _ = write!(out, "{}{}:{}", if i > 0 { "," } else { "" }, json_str(name), num_json(v));
     }
+    // The columns of the CSV (`None` is `clock_utc`, after `time_s` on a wall clock).
+    let mut order: Vec<Option<usize>> = (0..series.columns.len()).map(Some).collect();
+    if series.clock.is_some() && !order.is_empty() {
+        order.insert(1, None);
+    }
+    let meta = |c: Option<usize>| {
+        c.map_or(("clock_utc", "Time (UTC)", ""), |i| {
+            let c = &series.columns[i];
+            (c.name.as_str(), c.label.as_str(), c.unit.as_str())
+        })
+    };
     out.push_str("},\"columns\":[");
-    for (i, c) in series.columns.iter().enumerate() {
+    for (j, &c) in order.iter().enumerate() {
+        let (name, label, unit) = meta(c);
         let _ = write!(
             out,
             "{}{{\"name\":{},\"label\":{},\"unit\":{}}}",
-            if i > 0 { "," } else { "" },
-            json_str(&c.name),
-            json_str(&c.label),
-            json_str(&c.unit)
+            if j > 0 { "," } else { "" },
+            json_str(name),
+            json_str(label),
+            json_str(unit)
         );
     }
     out.push_str("],\"data\":{");
-    for (i, (c, values)) in series.columns.iter().zip(&series.data).enumerate() {
-        let _ = write!(out, "{}{}:[", if i > 0 { "," } else { "" }, json_str(&c.name));
-        for (j, v) in values.iter().enumerate() {
-            let _ = write!(out, "{}{}", if j > 0 { "," } else { "" }, num_json(*v));
+    for (j, &c) in order.iter().enumerate() {
+        let _ = write!(out, "{}{}:[", if j > 0 { "," } else { "" }, json_str(meta(c).0));
+        for (r, &t) in series.time().iter().enumerate() {
+            let v = match (c, series.clock) {
+                (Some(i), _) => num_json(series.data[i][r]),
+                (None, Some(clock)) => json_str(&clock.format(t)),
+                (None, None) => String::new(),
+            };
+            let _ = write!(out, "{}{v}", if r > 0 { "," } else { "" });
         }
         out.push(']');
     }
@@ -88,20 +99,21 @@ pub fn run_json(scenario: &str, seed: u64, params: &Params, series: &Series) -> 
 }
 
 fn x_text(unit: XTime, x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
     let secs = match unit {
         XTime::Plain => return num(x),
         XTime::Minutes => x * 60.0,
         XTime::Days => x * 86_400.0,
     };
-    let s = secs.round() as i64;
-    let hms = |sod: i64| format!("{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
-    if s < 86_400 * 365 {
-        // Minutes since midnight: a time of day.
-        hms(s.rem_euclid(86_400))
+    // Minutes since midnight read as a time of day; since 1970, as a date-time.
+    let clock = if secs < 86_400.0 * 365.0 {
+        Clock::TimeOfDay { origin_s: 0.0 }
     } else {
-        let (d, sod) = civil(s);
-        format!("{:04}-{:02}-{:02}T{}", d.year, d.month, d.day, hms(sod))
-    }
+        Clock::DateTime { origin_unix_s: 0 }
+    };
+    clock.format(secs)
 }
 
 fn num(v: f64) -> String {
@@ -121,7 +133,7 @@ fn num_json(v: f64) -> String {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -197,8 +209,8 @@ mod tests {
             "series,Time,\"ATs, in rotation [ATs]\"\nin rotation,10:00:00,7\nin rotation,10:10:30,3\n\"dots \"\"x\"\"\",10:01:00,\n"
         );
         // Days since 1970 and minutes since 1970 are dates.
-        assert_eq!(x_text(XTime::Days, 17_533.5), "2018-01-02T12:00:00");
-        assert_eq!(x_text(XTime::Minutes, 17_533.0 * 1440.0 + 690.0), "2018-01-02T11:30:00");
+        assert_eq!(x_text(XTime::Days, 17_533.5), "2018-01-02T12:00:00Z");
+        assert_eq!(x_text(XTime::Minutes, 17_533.0 * 1440.0 + 690.0), "2018-01-02T11:30:00Z");
         assert_eq!(x_text(XTime::Plain, 2.5), "2.5");
     }
 
@@ -219,16 +231,27 @@ mod tests {
         assert!(text.contains("\"min_worker\":50"), "{text}");
         assert!(text.contains("{\"name\":\"q\",\"label\":\"Queue \\\"now\\\"\",\"unit\":\"\"}"), "{text}");
         assert!(text.ends_with("\"data\":{\"time_s\":[0,1],\"q\":[1.5,null]}}\n"), "{text}");
+        // On a wall clock the JSON has the CSV's clock_utc column too.
+        s.clock = Some(postmortem_sim::series::Clock::TimeOfDay { origin_s: 36_000.0 });
+        let text = run_json("staircase", 3, &p, &s);
+        assert!(text.contains("\"columns\":[{\"name\":\"time_s\""), "{text}");
+        assert!(text.contains("{\"name\":\"clock_utc\",\"label\":\"Time (UTC)\",\"unit\":\"\"}"), "{text}");
+        assert!(text.contains("\"clock_utc\":[\"10:00:00\",\"10:00:01\"]"), "{text}");
     }
 
     #[test]
     fn file_names_say_the_scenario_preset_and_seed() {
         let sc = find("staircase").unwrap();
         let mut p = sc.defaults();
-        assert_eq!(file_stem(sc, &p, 7), "staircase_defaults_seed7");
+        assert_eq!(file_stem("staircase", sc, &p, 7), "staircase_defaults_seed7");
         p.apply(sc.params, sc.preset("min_worker_1000").unwrap()).unwrap();
-        assert_eq!(file_stem(sc, &p, 7), "staircase_min_worker_1000_seed7");
+        assert_eq!(file_stem("staircase", sc, &p, 7), "staircase_min_worker_1000_seed7");
         sc.set_str(&mut p, "cores", "8").unwrap();
-        assert_eq!(file_stem(sc, &p, 1), "staircase_custom_seed1");
+        assert_eq!(file_stem("staircase", sc, &p, 1), "staircase_custom_seed1");
+        // A chapter's panel names the preset for each of its runs, whatever values a run fixes.
+        let zoom = find("7pace-2018-01-02").unwrap();
+        let mut q = zoom.defaults();
+        q.apply(zoom.params, zoom.preset("page-visibility").unwrap()).unwrap();
+        assert_eq!(file_stem("7pace-2017", zoom, &q, 2), "7pace-2017_page-visibility_seed2");
     }
 }

@@ -222,12 +222,8 @@ pub fn story_query(
 ) -> Query {
     let mut pairs: Vec<(String, String)> =
         vec![("step".into(), step.to_string()), ("seed".into(), seed.to_string())];
-    let preset = sc.presets.iter().find(|p| {
-        let mut q = sc.defaults();
-        !p.changes.is_empty() && q.apply(sc.params, p).is_ok() && q == *params
-    });
-    match preset {
-        Some(p) => pairs.push(("preset".into(), p.name.to_string())),
+    match preset_of(sc, params) {
+        Some(name) => pairs.push(("preset".into(), name.to_string())),
         None => pairs.extend(params.changed(sc.params).map(|(n, v)| (n.to_string(), format!("{v}")))),
     }
     if let Some((clock, t)) = t {
@@ -237,6 +233,17 @@ pub fn story_query(
         pairs.push(("embed".into(), "1".into()));
     }
     Query::from_pairs(pairs)
+}
+
+/// The preset (other than the defaults) whose values `params` are exactly, if any.
+pub fn preset_of(sc: &Scenario, params: &Params) -> Option<&'static str> {
+    sc.presets
+        .iter()
+        .find(|p| {
+            let mut q = sc.defaults();
+            !p.changes.is_empty() && q.apply(sc.params, p).is_ok() && q == *params
+        })
+        .map(|p| p.name)
 }
 
 /// `HH:MM` or `HH:MM:SS` as seconds after midnight.

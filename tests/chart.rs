@@ -219,10 +219,15 @@ async fn basics_chapter_reads_and_writes_its_url_and_steps() {
 
     // A longer run: the cursor, at the run's end, follows the new end.
     let scrubber = || by_testid(&root, "timeline-scrubber").unwrap().unchecked_into::<HtmlInputElement>();
-    assert!(wait_for(1000, || scrubber().value() == "60").await, "the staircase runs 60 s: {}", scrubber().value());
+    assert!(
+        wait_for(1000, || scrubber().value() == "60").await,
+        "the staircase runs 60 s: {}",
+        scrubber().value()
+    );
     let duration = by_testid(&root, "param-duration_s-number").unwrap().unchecked_into::<HtmlInputElement>();
     set_and_change(&duration, "90");
     assert!(wait_for(1000, || scrubber().value() == "90").await, "cursor at {}", scrubber().value());
+    assert!(wait_for(1000, || current_hash().contains("duration_s=90")).await, "{}", current_hash());
     assert!(!current_hash().contains("t="), "at the end of the run the URL has no time: {}", current_hash());
 
     // Next step: another scenario, the URL follows.

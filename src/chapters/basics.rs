@@ -175,14 +175,14 @@ pub static BASICS: LiveStory = LiveStory {
 
 /// Step 1's own figure: the utilisation slider, the closed form at the reader's settings, and the
 /// Erlang C charts with short simulated runs beside them.
-fn erlang_widget(state: ChapterState, sc: &'static Scenario) -> AnyView {
-    let params = state.params(0);
+fn erlang_widget(state: ChapterState, sc: &'static Scenario, params: RwSignal<Params>) -> AnyView {
     let (seed, errors) = (state.seed, state.errors);
-    let inputs = Signal::derive(move || {
+    // A memo: moving ρ changes the arrival rate only, which the points do not depend on.
+    let inputs = Memo::new(move |_| {
         let m = params.with(MmcInputs::of);
         (m.servers, m.service_rate, seed.get())
     });
-    let points = use_mmc_points(inputs, &SIM_RHOS, SIM_CUSTOMERS);
+    let points = use_mmc_points(inputs.into(), &SIM_RHOS, SIM_CUSTOMERS);
     let mmc = move || params.with(MmcInputs::of);
     let wait_spec = Memo::new(move |_| points.with(|pts| erlang_wait_spec(&mmc(), pts)));
     let pwait_spec = Memo::new(move |_| points.with(|pts| erlang_pwait_spec(&mmc(), pts)));
@@ -193,10 +193,12 @@ fn erlang_widget(state: ChapterState, sc: &'static Scenario) -> AnyView {
         let lambda = (r * m.servers as f64 * m.service_rate * 10.0).round() / 10.0;
         let mut next = params.get_untracked();
         let result = sc.set_str(&mut next, "arrival_rate", &lambda.to_string());
-        errors.update(|e| {
-            e.retain(|x| x.name != "arrival_rate");
-            e.extend(result.clone().err());
-        });
+        if errors.with_untracked(|e| e.iter().any(|x| x.name == "arrival_rate")) || result.is_err() {
+            errors.update(|e| {
+                e.retain(|x| x.name != "arrival_rate");
+                e.extend(result.clone().err());
+            });
+        }
         if result.is_ok() {
             params.set(next);
         }

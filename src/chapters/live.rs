@@ -64,12 +64,12 @@ pub struct LiveStep {
     pub widget: Option<Widget>,
 }
 
-/// A step's own figure, built on the chapter's state and the step's parameter scenario.
+/// A step's own figure.
 pub struct Widget {
     /// Above the step's charts rather than under them.
     pub above: bool,
-    /// Builds it.
-    pub render: fn(ChapterState, &'static Scenario) -> AnyView,
+    /// Builds it from the chapter's state and the step's panel: its scenario and parameters.
+    pub render: fn(ChapterState, &'static Scenario, RwSignal<Params>) -> AnyView,
 }
 
 /// A one-click change at the timeline's time.
@@ -122,11 +122,11 @@ pub fn scene_query(params: &Params, sc: &Scenario, scene: &Scene, scene_sc: &Sce
 
 /// The parameters a scene's run gets from its panel's `params` (see [`scene_query`]), read
 /// against the run's own scenario.
-fn run_params(scene: &Scene, params: &Params, sc: &'static Scenario) -> (&'static Scenario, Params) {
+fn run_params(scene: &Scene, params: &Params, sc: &'static Scenario) -> Params {
     let run_sc = find(scene.scenario).unwrap_or(sc);
     let mut q = run_sc.defaults();
     let _ = run_sc.set_many(&mut q, Query::parse(&scene_query(params, sc, scene, run_sc)).pairs());
-    (run_sc, q)
+    q
 }
 
 /// A live incident chapter, as data.
@@ -271,32 +271,33 @@ pub fn use_chapter(
     let params_at = move |k: usize| state.params(story.panel_of(k));
     // Steps chosen by the reader move their scene's cursor to the end of their window and stop
     // playing; steps reached by playing do not. Messages about another panel's parameters no
-    // longer apply.
+    // longer apply. A window that ends with the run moves with it: when a parameter changes where
+    // the run ends (a basics demo's duration), a cursor at the old end, or now past the new one,
+    // goes to the new end.
     let auto = StoredValue::new(false);
-    Effect::new(move |prev: Option<usize>| {
-        let k = step.get();
-        if let Some(p) = prev.filter(|&p| p != k) {
-            if !auto.get_value() {
-                state.timelines.with_value(|t| t.iter().for_each(|t| t.playing.set(false)));
-                let end = params_at(k).with_untracked(|p| story.window(k, p).1);
-                state.timeline(story.steps[k - 1].scene).cursor.set(end);
-            }
-            if story.panel_of(p) != story.panel_of(k) {
-                errors.update(|e| e.retain(|x| x.name == "seed"));
-            }
-        }
-        auto.set_value(false);
-        k
-    });
-    // A window that ends with the run moves with it: when a parameter changes where the run ends
-    // (a basics demo's duration), a cursor that stood at the old end goes to the new one.
     Effect::new(move |prev: Option<(usize, f64)>| {
         let k = step.get();
         let end = params_at(k).with(|p| story.window(k, p).1);
         let cursor = state.timeline(story.steps[k - 1].scene).cursor;
-        if prev.is_some_and(|(pk, pe)| pk == k && pe != end && cursor.get_untracked() >= pe) {
-            cursor.set(end);
+        match prev {
+            Some((pk, _)) if pk != k => {
+                if !auto.get_value() {
+                    state.timelines.with_value(|t| t.iter().for_each(|t| t.playing.set(false)));
+                    cursor.set(end);
+                }
+                if story.panel_of(pk) != story.panel_of(k) {
+                    errors.update(|e| e.retain(|x| x.name == "seed"));
+                }
+            }
+            Some((_, pe)) if pe != end => {
+                let c = cursor.get_untracked();
+                if c >= pe || c > end {
+                    cursor.set(end);
+                }
+            }
+            _ => {}
         }
+        auto.set_value(false);
         (k, end)
     });
     Effect::new(move |_| {
@@ -385,14 +386,12 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
     let ChapterState { step, seed, errors, embed, .. } = state;
     let scene_k = Memo::new(move |_| story.steps[step.get() - 1].scene);
     let panel_k = Memo::new(move |_| story.panel_of(step.get()));
-    // Files downloaded from the step's charts and run say its scenario, preset and seed.
+    // Files downloaded from the step's charts and run say its run's scenario, and the preset and
+    // seed the URL shows.
     let stem = Memo::new(move |_| {
         let scene = &story.scenes[scene_k.get()];
-        let (sc, params) = (sc_of(scene.panel), state.params(scene.panel));
-        params.with(|p| {
-            let (run_sc, q) = run_params(scene, p, sc);
-            file_stem(run_sc, &q, seed.get())
-        })
+        let sc = sc_of(scene.panel);
+        state.params(scene.panel).with(|p| file_stem(scene.scenario, sc, p, seed.get()))
     });
     provide_context(ExportStem(stem.into()));
     // One run per scene, started when the reader first gets to it.
@@ -469,10 +468,12 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         });
         let clock = clock_of(j);
         let save = move |json: bool| {
-            let name = stem.get_untracked();
+            // A run still under way says so in its file's name.
+            let partial = if status.with_untracked(|s| s.done) { "" } else { "_partial" };
+            let name = format!("{}{partial}", stem.get_untracked());
             if json {
                 let text = params.with_untracked(|p| {
-                    let (_, q) = run_params(scene, p, sc_of(scene.panel));
+                    let q = run_params(scene, p, sc_of(scene.panel));
                     run.with_series(|s| run_json(scene.scenario, seed.get_untracked(), &q, s))
                 });
                 download_text(&format!("{name}.json"), "application/json", &text);
@@ -526,8 +527,9 @@ pub fn live_chapter(story: &'static LiveStory, query: Query) -> AnyView {
         let rest: Vec<&'static ChartDef> =
             scene.charts.iter().filter(|c| !s.charts.contains(&c.id)).collect();
         let more_open = RwSignal::new(false);
-        let widget =
-            |above: bool| s.widget.as_ref().filter(|w| w.above == above).map(|w| (w.render)(state, sc));
+        let widget = |above: bool| {
+            s.widget.as_ref().filter(|w| w.above == above).map(|w| (w.render)(state, sc, params))
+        };
         view! {
             {widget(true)}
             <ChartGrid defs=main run=run params=params frame=frame />

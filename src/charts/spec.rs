@@ -256,7 +256,8 @@ impl ChartSpec {
         {
             let finite = || pts.iter().filter(|p| p.1.is_finite());
             let lo = finite().min_by(|a, b| a.1.total_cmp(&b.1));
-            let hi = finite().max_by(|a, b| a.1.total_cmp(&b.1));
+            // The first time the highest value is reached, as for the lowest.
+            let hi = finite().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.total_cmp(&a.0)));
             if let (Some(first), Some(last), Some(lo), Some(hi)) =
                 (finite().next(), finite().next_back(), lo, hi)
             {
@@ -388,7 +389,11 @@ mod tests {
         // On a clock, the times read as the axis reads them.
         let at = ChartSpec::new("ATs", Axis::new("Time", "UTC"), Axis::new("ATs", ""))
             .time_x(XTime::Minutes)
-            .line("in rotation", vec![(600.0, 7.0), (624.0, 1.0), (733.0, 6.0)], ColorRole::Primary)
+            .line(
+                "in rotation",
+                vec![(600.0, 7.0), (624.0, 1.0), (700.0, 7.0), (733.0, 6.0)],
+                ColorRole::Primary,
+            )
             .summary();
         assert!(
             at.contains("in rotation: 7 at 10:00 to 6 at 12:13; lowest 1 at 10:24, highest 7 at 10:00."),

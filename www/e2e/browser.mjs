@@ -54,7 +54,9 @@ export function isLocal(url, origin) {
  * and problems() lists them as readable lines (empty when the page behaved).
  */
 export async function openGuardedPage(browser, origin, contextOptions = {}) {
-  const context = await browser.newContext({ deviceScaleFactor: 1, ...contextOptions });
+  // No service worker unless a test asks for one (offline.mjs): its precache would download the
+  // build a second time in every test, and requests it answers bypass the route guard below.
+  const context = await browser.newContext({ deviceScaleFactor: 1, serviceWorkers: 'block', ...contextOptions });
   const log = { requests: [], foreign: [], consoleErrors: [], pageErrors: [], httpErrors: [], failed: [] };
   await context.route('**/*', (route) => {
     const url = route.request().url();

@@ -109,8 +109,8 @@ pub static SEVENPACE: LiveStory = LiveStory {
 };
 
 /// The planner under the charts of the steps about circles.
-fn planner_widget(state: ChapterState, sc: &'static Scenario) -> AnyView {
-    view! { <planner::RolloutPlanner scenario=sc params=state.params(0) seed=state.seed errors=state.errors /> }
+fn planner_widget(state: ChapterState, sc: &'static Scenario, params: RwSignal<Params>) -> AnyView {
+    view! { <planner::RolloutPlanner scenario=sc params=params seed=state.seed errors=state.errors /> }
         .into_any()
 }
 

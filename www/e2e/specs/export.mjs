@@ -63,13 +63,20 @@ test('export: a chart as PNG at the pixel ratio and CSV of its points; the run a
   assert.deepEqual(doc.data.threads, col('threads'));
 });
 
-test('export: an incident chart\'s CSV writes its clock times, and names the preset', async (t) => {
-  const { app, page } = await t.open('root');
-  await app.open('#/vsts-2018?step=1&scale=0.05&preset=no-crash-bug');
+test('export: an incident chart\'s CSV writes clock times; files name the preset; the run\'s JSON has the clock', async (t) => {
+  const { app } = await t.open('root');
+  await app.open('#/vsts-2018?step=1&preset=no-crash-bug');
   await app.chart('rotation').waitForDraws(1);
   const csv = await download(app, 'csv-rotation');
-  assert.match(csv.name, /^vsts-2018-02-07_custom_seed1_rotation\.csv$/);
+  assert.equal(csv.name, 'vsts-2018-02-07_no-crash-bug_seed1_rotation.csv');
   const lines = csv.bytes.toString().trim().split('\n');
   assert.ok(lines.length > 2, `the chart has points: ${lines.length} lines`);
   for (const l of lines.slice(1)) assert.match(l, /^[^,]+,\d\d:\d\d:\d\d,/, `a clock time: ${l}`);
+  // The run is still under way: its file says so, and has the CSV's clock column.
+  const json = await download(app, 'run-json');
+  assert.match(json.name, /^vsts-2018-02-07_no-crash-bug_seed1(_partial)?\.json$/);
+  const doc = JSON.parse(json.bytes.toString());
+  assert.deepEqual(doc.columns.slice(0, 2).map((c) => c.name), ['time_s', 'clock_utc']);
+  assert.equal(doc.data.clock_utc[0], '09:30:00');
+  assert.equal(doc.data.clock_utc.length, doc.data.time_s.length);
 });

@@ -80,7 +80,7 @@ pub fn generate(v: &SevenpaceParams, seed: u64) -> Vec<Account> {
     let mut race = Stream::derive(seed, "7pace-pollers", 0);
     let mut keys: Vec<(f64, usize)> =
         accounts.iter().enumerate().map(|(i, a)| (race.exp(1.0) / a.users as f64, i)).collect();
-    keys.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    keys.sort_unstable_by(by_key_then_index);
     for (rank, (_, i)) in keys.iter().enumerate() {
         accounts[*i].poller_rank = rank as u32;
     }
@@ -93,6 +93,12 @@ pub fn generate(v: &SevenpaceParams, seed: u64) -> Vec<Account> {
     }
     super::rollout::assign(&mut accounts, &order, &super::rollout::cumulative_shares(v));
     accounts
+}
+
+/// Orders `(key, index)` pairs by key, then by index: a total order, so an unstable sort gives one
+/// result (and both sorts here share one instantiation of it).
+fn by_key_then_index(a: &(f64, usize), b: &(f64, usize)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
 }
 
 /// The web app each account is pinned to when the load is spread over `n_apps` apps: accounts
@@ -108,14 +114,16 @@ pub fn generate(v: &SevenpaceParams, seed: u64) -> Vec<Account> {
 /// of the largest pollers on one app; nothing in the post implies that.)
 pub fn pin(accounts: &[Account], n_apps: u32) -> Vec<u16> {
     let n_apps = n_apps.max(1) as usize;
-    let mut order: Vec<usize> = (0..accounts.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&accounts[a], &accounts[b]);
-        x.circle.cmp(&y.circle).then(y.users.cmp(&x.users)).then(a.cmp(&b))
-    });
+    // By circle, then the larger first, then by id: the key is exact (circle < 256, users < 10^12).
+    let mut order: Vec<(f64, usize)> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (f64::from(a.circle) * 1e12 - f64::from(a.users), i))
+        .collect();
+    order.sort_unstable_by(by_key_then_index);
     let mut load = vec![0u64; n_apps];
     let mut app = vec![0u16; accounts.len()];
-    for i in order {
+    for (_, i) in order {
         let k = (0..n_apps).min_by_key(|&k| (load[k], k)).unwrap_or(0);
         load[k] += accounts[i].users as u64;
         app[i] = k as u16;
