@@ -73,6 +73,7 @@ crate::typed_params! {
         p_db: f64 = ("Calls to SQL", "", 0.5, 0.0, 1.0, 0.05, Illustrative, "Fraction of outbound calls that go to SQL through the AT's concurrency breaker"),
         p_redis: f64 = ("Requests using Redis", "", 0.3, 0.0, 1.0, 0.05, Illustrative, "Fraction of requests that read Redis on the AT (a 1 s client timeout counts an exception)"),
         kappa: f64 = ("Thrash overhead κ", "", 0.005, 0.0, 0.1, 0.005, Illustrative, "CPU lost to context switches per runnable thread beyond the cores (\"a kernel context swap taking 374 milliseconds\")"),
+        kappa_starved: f64 = ("Starved-thread overhead κ_s", "", 0.03, 0.0, 0.2, 0.005, Illustrative, "Share of every core of an AT lost per thread its pools hold beyond MinWorker, per core: a starved process's hundreds of waiting threads (timed waits, timer-queue lock contention, context switches: \"sit there thrashing\") slow its sibling too"),
         client_timeout_s: f64 = ("Client timeout", "s", 60.0, 10.0, 300.0, 1.0, Illustrative, "A user's browser gives up on a request after this long"),
         slow_s: f64 = ("Impacted latency", "s", 10.0, 2.0, 30.0, 1.0, Illustrative, "A request slower than this counts its user as impacted"),
         server_cancels_abandoned: bool = ("Server drops abandoned requests", "on/off", 0, 0, 1, 1, Documented, "Sustaining-loop switch: a queued request whose client gave up is dropped (ASP.NET does not do this)"),
@@ -372,6 +373,11 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
     if v.pinned_processes {
         for h in 0..n_at + n_spare {
             engine.pin_processes(h);
+        }
+    }
+    if v.kappa_starved > 0.0 {
+        for h in 0..engine.n_hosts() {
+            engine.set_starvation_overhead(h, v.kappa_starved);
         }
     }
     if speed != 1.0 {
