@@ -104,7 +104,7 @@ crate::typed_params! {
         c_rc0_ms: f64 = ("Reconnect base CPU", "ms", 2.0, 0.5, 10.0, 0.5, Illustrative, "CPU of a reconnect besides its message replay"),
         c_rc_msg_us: f64 = ("Reconnect CPU per message", "µs", 12.0, 0.0, 50.0, 0.5, Illustrative, "CPU per buffered message replayed by a reconnect"),
         rc_db_calls: u32 = ("SQL calls per reconnect", "calls", 1, 0, 5, 1, Illustrative, "SQL calls a reconnect makes (the storm opened the database breakers)"),
-        db_servers: u32 = ("SQL concurrency", "servers", 50, 10, 1000, 10, Illustrative, "Queries the database runs at once; the rest queue"),
+        db_servers: u32 = ("SQL concurrency", "servers", 10, 10, 1000, 10, Illustrative, "Queries the database runs at once; the rest queue (10: half busy at the baseline, overwhelmed by the storm's reconnects, \"one of our databases got overwhelmed\")"),
         db_service_ms: f64 = ("SQL query time", "ms", 5.0, 1.0, 50.0, 0.5, Illustrative, "Mean service time of one query (exponential)"),
         cb_limit: u32 = ("SQL breaker limit", "calls", 100, 10, 1000, 10, Illustrative, "Concurrent SQL calls per AT before its concurrency breaker rejects"),
         crash_rate_per_h: f64 = ("Crash rate", "per process per h", 1.5, 0.0, 12.0, 0.1, Illustrative, "How often the bug shipped on 2 Feb crashes each worker process"),
