@@ -7,6 +7,16 @@
 //! seconds of CPU that starts when the clock reads V₀ ends when V reaches V₀ + w, so bursts sit in
 //! a min-heap keyed by their virtual end and a change in R only changes the wall-clock time of
 //! the next completion. Each burst costs O(log n).
+//!
+//! *Starvation-thread overhead* (off unless set): a host whose thread pools hold S threads
+//! beyond their MinWorker loses a further share of every core, `η_s = 1/(1 + κ_s·S/C)`, whether
+//! or not its cores are oversubscribed. Only a starved pool grows past MinWorker (one thread per
+//! gate tick), and the threads it grows are parked in sync-over-async waits: hundreds of them
+//! per process, whose timed waits expire and re-arm, whose timers share one queue walked under
+//! one lock, among which the scheduler switches ("a kernel context swap taking 374
+//! milliseconds… A common cause for that is thread starvation", "begins thrashing as thread
+//! creation is throttled… It'll just sit there thrashing", S-V; "lock contention on the timer
+//! queue", S-Nov17). The loss is the host's, so a starved process slows its sibling.
 
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -52,6 +62,15 @@ pub struct ProcessorSharing {
     heap: BinaryHeap<Reverse<Burst>>,
     seq: u64,
     busy_core_s: f64,
+    /// Starvation-thread overhead κ_s (0: off).
+    #[serde(default)]
+    kappa_starved: f64,
+    /// Threads the host's pools hold beyond MinWorker (counted only while κ_s ≠ 0).
+    #[serde(default)]
+    starved: u32,
+    /// The cores of the whole host (the overhead is per host core, pinned or not).
+    #[serde(default)]
+    host_cores: f64,
 }
 
 impl ProcessorSharing {
@@ -71,7 +90,32 @@ impl ProcessorSharing {
             heap: BinaryHeap::new(),
             seq: 0,
             busy_core_s: 0.0,
+            kappa_starved: 0.0,
+            starved: 0,
+            host_cores: cores,
         }
+    }
+
+    /// Sets the starvation-thread overhead κ_s (0 turns it off).
+    pub fn set_kappa_starved(&mut self, now: SimTime, kappa_starved: f64) {
+        self.advance(now);
+        self.kappa_starved = kappa_starved;
+    }
+
+    /// Whether the starvation-thread overhead is on.
+    pub fn counts_starved(&self) -> bool {
+        self.kappa_starved != 0.0
+    }
+
+    /// Sets the threads held beyond MinWorker from `now` on. Returns whether the rate changed
+    /// (the next completion may have moved).
+    pub fn set_starved_threads(&mut self, now: SimTime, n: u32) -> bool {
+        if n == self.starved {
+            return false;
+        }
+        self.advance(now);
+        self.starved = n;
+        self.kappa_starved != 0.0
     }
 
     /// Number of cores.
@@ -86,7 +130,11 @@ impl ProcessorSharing {
 
     /// Progress rate of each runnable thread [CPU s per s].
     pub fn rate(&self) -> f64 {
-        rate(self.cores, self.speed, self.kappa, self.heap.len())
+        let r = rate(self.cores, self.speed, self.kappa, self.heap.len());
+        if self.kappa_starved == 0.0 || self.starved == 0 {
+            return r;
+        }
+        r * starved_eta(self.host_cores, self.kappa_starved, self.starved)
     }
 
     /// Core-seconds during which cores were busy (including any thrash overhead) since the start.
@@ -187,12 +235,16 @@ impl HostCpu {
     pub fn pin(&mut self, n: usize) {
         let (cores, kappa, speed, last) =
             (self.cores(), self.parts[0].kappa, self.parts[0].speed, self.parts[0].last);
+        let (kappa_starved, starved) = (self.parts[0].kappa_starved, self.parts[0].starved);
         assert!(self.parts.iter().all(|p| p.heap.is_empty()), "pin before any work starts");
         self.parts = (0..n.max(1))
             .map(|_| {
                 let mut p = ProcessorSharing::with_cores(cores / n.max(1) as f64, kappa);
                 p.speed = speed;
                 p.last = last;
+                p.kappa_starved = kappa_starved;
+                p.starved = starved;
+                p.host_cores = cores;
                 p
             })
             .collect();
@@ -233,6 +285,28 @@ impl HostCpu {
         }
     }
 
+    /// Sets the starvation-thread overhead κ_s of every partition.
+    pub fn set_kappa_starved(&mut self, now: SimTime, kappa_starved: f64) {
+        for p in &mut self.parts {
+            p.set_kappa_starved(now, kappa_starved);
+        }
+    }
+
+    /// Whether the starvation-thread overhead is on.
+    pub fn counts_starved(&self) -> bool {
+        self.parts[0].counts_starved()
+    }
+
+    /// Sets the threads the host's pools hold beyond MinWorker (the overhead is the host's:
+    /// every partition loses it). Returns whether a rate changed.
+    pub fn set_starved_threads(&mut self, now: SimTime, n: u32) -> bool {
+        let mut moved = false;
+        for p in &mut self.parts {
+            moved |= p.set_starved_threads(now, n);
+        }
+        moved
+    }
+
     /// Changes the speed factor of every partition from `now` on.
     pub fn set_speed(&mut self, now: SimTime, speed: f64) {
         for p in &mut self.parts {
@@ -249,6 +323,12 @@ impl HostCpu {
     pub fn pop_done(&mut self) -> Option<u32> {
         self.parts.iter_mut().find_map(|p| p.pop_done())
     }
+}
+
+/// The share of each core left by `n` threads beyond MinWorker: `1/(1 + κ_s·n/C)`.
+#[inline]
+pub fn starved_eta(cores: f64, kappa_starved: f64, n: u32) -> f64 {
+    1.0 / (1.0 + kappa_starved * n as f64 / cores)
 }
 
 /// Per-thread progress rate with `n` runnable threads.
@@ -334,6 +414,35 @@ mod tests {
         }
         let done = drain(&mut cpu);
         assert!((done[3].0 - 4.0).abs() < 1e-8);
+    }
+
+    /// Starvation-thread overhead: one burst on an idle core, with 8 threads beyond MinWorker on
+    /// a 2-core host at κ_s = 0.25, runs at 1/(1 + 0.25·8/2) = 1/2 and takes 2 s; the threads
+    /// retiring halfway through (at 1 s, half done) let it finish at 1.5 s. With κ_s = 0 the
+    /// threads cost nothing.
+    #[test]
+    fn threads_beyond_min_worker_slow_every_core_of_their_host() {
+        let mut cpu = HostCpu::new(2, 0.0);
+        assert!(!cpu.set_starved_threads(SimTime::ZERO, 8));
+        cpu.start(0, SimTime::ZERO, 1.0, 1);
+        assert_eq!(cpu.next_completion(), Some(SimTime::from_secs(1.0)), "κ_s = 0: no overhead");
+        let mut cpu = HostCpu::new(2, 0.0);
+        cpu.set_kappa_starved(SimTime::ZERO, 0.25);
+        assert!(cpu.set_starved_threads(SimTime::ZERO, 8));
+        cpu.start(0, SimTime::ZERO, 1.0, 1);
+        let t = cpu.next_completion().unwrap();
+        assert!((t.secs() - 2.0).abs() < 1e-6, "ends at {}", t.secs());
+        assert!(cpu.set_starved_threads(SimTime::from_secs(1.0), 0));
+        let t = cpu.next_completion().unwrap();
+        assert!((t.secs() - 1.5).abs() < 1e-6, "ends at {}", t.secs());
+        // Pinned, the overhead is the host's (per host core): both halves lose the same share.
+        let mut cpu = HostCpu::new(2, 0.0);
+        cpu.set_kappa_starved(SimTime::ZERO, 0.25);
+        cpu.pin(2);
+        cpu.set_starved_threads(SimTime::ZERO, 8);
+        cpu.start(1, SimTime::ZERO, 1.0, 1);
+        let t = cpu.next_completion().unwrap();
+        assert!((t.secs() - 2.0).abs() < 1e-6, "pinned: ends at {}", t.secs());
     }
 
     #[test]

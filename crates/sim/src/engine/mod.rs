@@ -719,6 +719,7 @@ impl Engine {
         self.resched_cpu(h);
         let until = now + restart;
         self.procs[p].reset(now, until);
+        self.sync_starved_threads(h);
         let gen = self.procs[p].gen;
         for r in 0..self.reqs.len() {
             let q = &self.reqs[r];
@@ -772,6 +773,33 @@ impl Engine {
             self.procs[p as usize].cpu_part = i;
         }
         self.resched_cpu(h);
+    }
+
+    /// Turns on the starvation-thread overhead of host `h`'s CPU: every thread a pool of its
+    /// processes holds beyond MinWorker costs each core a share `κ_s/C` (see [`crate::cpu`]).
+    pub fn set_starvation_overhead(&mut self, h: usize, kappa_s: f64) {
+        self.hosts[h].cpu.set_kappa_starved(self.now, kappa_s);
+        self.sync_starved_threads(h);
+    }
+
+    /// Tells host `h`'s CPU how many threads its pools hold beyond MinWorker (only when the
+    /// starvation-thread overhead is on, so other scenarios pay nothing).
+    #[inline]
+    fn sync_starved_threads(&mut self, h: usize) {
+        if !self.hosts[h].cpu.counts_starved() {
+            return;
+        }
+        let n: u32 = self.hosts[h]
+            .procs
+            .iter()
+            .map(|&p| {
+                let pool = &self.procs[p as usize].pool;
+                pool.existing().saturating_sub(pool.cfg.min)
+            })
+            .sum();
+        if self.hosts[h].cpu.set_starved_threads(self.now, n) {
+            self.resched_cpu(h);
+        }
     }
 
     /// Sets host `h`'s CPU speed factor (1 = normal) from now on.
@@ -1558,6 +1586,7 @@ impl Engine {
             self.procs[p].continuations_queued -= 1;
         }
         self.procs[p].pool.inject(self.now, why);
+        self.sync_starved_threads(self.procs[p].cfg.host as usize);
         self.run_work(p, w);
     }
 
@@ -1597,6 +1626,8 @@ impl Engine {
             for _ in 0..add {
                 self.inject(p, Injection::Starvation);
             }
+            // The tick also retires idle threads.
+            self.sync_starved_threads(h);
         }
         self.schedule(self.now + gate, Ev::Gate(p as u16));
     }

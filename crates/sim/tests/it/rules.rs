@@ -1,5 +1,6 @@
 //! Engine rules in full worlds (hosts, processes, pools, balancers, sources), each asserting
-//! the rule itself: client timeouts, scripted rate changes, the thrash factor η, the .NET 6
+//! the rule itself: client timeouts, scripted rate changes, the thrash factor η, the
+//! starvation-thread overhead η_s (a starved process slows its sibling), the .NET 6
 //! delay cap, the probe paths (timeout shorter than the interval; the 503 path and the return
 //! after one good probe), the 80 % CPU rule on a starved pool, and a Redis connection's
 //! head-of-line blocking.
@@ -115,6 +116,60 @@ fn kappa_lowers_throughput_by_the_eta_factor() {
         let x = throughput(kappa);
         assert!((x - expected).abs() / expected < 0.005, "κ = {kappa}: {x} req/s, expected {expected}");
     }
+}
+
+/// The starvation-thread overhead in a full world: process 1 is starved (every request hangs in
+/// a call, so its pool grows past MinWorker by one thread per gate rule) and its sibling, process
+/// 0, is saturated with CPU work on the same 2 cores. Each thread process 1 holds beyond
+/// MinWorker costs every core a share κ_s/C, so process 0 answers C·η_s(S)/w per second with
+/// η_s = 1/(1 + κ_s·S/C): the integral of that rate over the threads S(t) process 1 has at each
+/// instant predicts its completions to 1 %. Without the rule (κ_s = 0) it answers 200 req/s
+/// whatever its sibling holds.
+#[test]
+fn a_starved_process_slows_its_sibling_by_its_threads_beyond_min_worker() {
+    let run = |kappa_s: f64| {
+        let busy = OpenLoopSource::new(1000.0, RequestShape::cpu_only(Dist::Const(0.01)), Target::Process(0));
+        let hang = RequestShape {
+            steps: vec![
+                StepSpec::Cpu(Dist::Const(0.0001)),
+                StepSpec::Call {
+                    p_call: 1.0,
+                    to: CallTo::Delay(Dist::Const(1.0e5)),
+                    p_sync: 0.0,
+                    cont_cpu: Dist::Const(0.0),
+                    timeout: None,
+                    bytes: 0.0,
+                    counter: 0,
+                },
+            ],
+        };
+        let starved = OpenLoopSource::new(20.0, hang, Target::Process(1));
+        let procs = vec![
+            ProcessConfig::new(0, PoolConfig::fixed(8), u32::MAX),
+            ProcessConfig::new(0, PoolConfig::clr(2, 2), u32::MAX),
+        ];
+        let mut e = Engine::new(one_host(2, procs, vec![busy, starved], 200.0), 6);
+        if kappa_s > 0.0 {
+            e.set_starvation_overhead(0, kappa_s);
+        }
+        run_to(&mut e, 20.0);
+        let c0 = e.process_stats(0).completed;
+        let (mut expected, dt) = (0.0, 0.01);
+        for i in 0..10_000 {
+            let extra = e.threads(1).saturating_sub(2) as f64;
+            expected += dt * 2.0 / (1.0 + kappa_s * extra / 2.0) / 0.01;
+            run_to(&mut e, 20.0 + (i + 1) as f64 * dt);
+        }
+        let extra_at_end = e.threads(1) - 2;
+        ((e.process_stats(0).completed - c0) as f64, expected, extra_at_end)
+    };
+    let (plain, _, grown) = run(0.0);
+    assert!(grown >= 10, "the starved pool grew past MinWorker: {grown}");
+    assert!((plain - 20_000.0).abs() < 20.0, "κ_s = 0: 200 req/s, got {plain} in 100 s");
+    let (slowed, expected, grown) = run(0.2);
+    assert!(grown >= 10, "{grown}");
+    assert!((slowed - expected).abs() / expected < 0.01, "κ_s = 0.2: {slowed} answered, expected {expected}");
+    assert!(slowed < 0.8 * plain, "the sibling is slowed: {slowed} vs {plain}");
 }
 
 /// .NET 6 cooperative blocking, past `10 × cores` threads above MinWorker: the delay between

@@ -158,3 +158,33 @@ fn same_seed_same_run() {
     let b = run(&[("scale", 0.05)], 11);
     assert_eq!(a.series().digest(), b.series().digest());
 }
+
+/// The breaker column counts what the breakers reject, at any sample interval: with a database
+/// far too small (3 servers of 50 ms at scale 0.05) and a low breaker limit, the breakers reject
+/// from the first minutes, and the column shows it at 10 s samples (the default) as at 1 s, with
+/// the same total. It used to read a 5-s bucket at the sample instant, which at 10 s samples
+/// was always the empty one before the counts were added: 0 whatever the breakers did.
+#[test]
+fn the_breaker_column_shows_rejections_at_the_default_sample_interval() {
+    let total = |sample_s: f64| {
+        let s = scenario::find("vsts-2018-02-07").unwrap();
+        let mut p = s.defaults();
+        for (n, v) in [
+            ("scale", 0.05),
+            ("sample_s", sample_s),
+            ("db_servers", 10.0),
+            ("db_service_ms", 50.0),
+            ("cb_limit", 10.0),
+        ] {
+            p.set(s.params, n, v).unwrap();
+        }
+        let mut sim = s.start(&p, 1).unwrap();
+        sim.run_until(600.0);
+        let col = sim.series().column("db_breaker_rejections").unwrap().to_vec();
+        // Each sample is a per-5-s rate over its interval: back to a count.
+        col.iter().map(|x| x * sample_s / 5.0).sum::<f64>()
+    };
+    let (at10, at1) = (total(10.0), total(1.0));
+    assert!(at10 > 0.0, "the breakers reject and the column shows it at 10 s samples");
+    assert!((at10 - at1).abs() <= 1e-6 * at1.max(1.0), "same total at 10 s ({at10}) and 1 s ({at1})");
+}

@@ -73,6 +73,7 @@ crate::typed_params! {
         p_db: f64 = ("Calls to SQL", "", 0.5, 0.0, 1.0, 0.05, Illustrative, "Fraction of outbound calls that go to SQL through the AT's concurrency breaker"),
         p_redis: f64 = ("Requests using Redis", "", 0.3, 0.0, 1.0, 0.05, Illustrative, "Fraction of requests that read Redis on the AT (a 1 s client timeout counts an exception)"),
         kappa: f64 = ("Thrash overhead κ", "", 0.005, 0.0, 0.1, 0.005, Illustrative, "CPU lost to context switches per runnable thread beyond the cores (\"a kernel context swap taking 374 milliseconds\")"),
+        kappa_starved: f64 = ("Starved-thread overhead κ_s", "", 0.03, 0.0, 0.2, 0.005, Illustrative, "Share of every core of an AT lost per thread its pools hold beyond MinWorker, per core: a starved process's hundreds of waiting threads (timed waits, timer-queue lock contention, context switches: \"sit there thrashing\") slow its sibling too"),
         client_timeout_s: f64 = ("Client timeout", "s", 60.0, 10.0, 300.0, 1.0, Illustrative, "A user's browser gives up on a request after this long"),
         slow_s: f64 = ("Impacted latency", "s", 10.0, 2.0, 30.0, 1.0, Illustrative, "A request slower than this counts its user as impacted"),
         server_cancels_abandoned: bool = ("Server drops abandoned requests", "on/off", 0, 0, 1, 1, Documented, "Sustaining-loop switch: a queued request whose client gave up is dropped (ASP.NET does not do this)"),
@@ -103,7 +104,7 @@ crate::typed_params! {
         c_rc0_ms: f64 = ("Reconnect base CPU", "ms", 2.0, 0.5, 10.0, 0.5, Illustrative, "CPU of a reconnect besides its message replay"),
         c_rc_msg_us: f64 = ("Reconnect CPU per message", "µs", 12.0, 0.0, 50.0, 0.5, Illustrative, "CPU per buffered message replayed by a reconnect"),
         rc_db_calls: u32 = ("SQL calls per reconnect", "calls", 1, 0, 5, 1, Illustrative, "SQL calls a reconnect makes (the storm opened the database breakers)"),
-        db_servers: u32 = ("SQL concurrency", "servers", 50, 10, 1000, 10, Illustrative, "Queries the database runs at once; the rest queue"),
+        db_servers: u32 = ("SQL concurrency", "servers", 10, 10, 1000, 10, Illustrative, "Queries the database runs at once; the rest queue (10: half busy at the baseline, overwhelmed by the storm's reconnects, \"one of our databases got overwhelmed\")"),
         db_service_ms: f64 = ("SQL query time", "ms", 5.0, 1.0, 50.0, 0.5, Illustrative, "Mean service time of one query (exponential)"),
         cb_limit: u32 = ("SQL breaker limit", "calls", 100, 10, 1000, 10, Illustrative, "Concurrent SQL calls per AT before its concurrency breaker rejects"),
         crash_rate_per_h: f64 = ("Crash rate", "per process per h", 1.5, 0.0, 12.0, 0.1, Illustrative, "How often the bug shipped on 2 Feb crashes each worker process"),
@@ -211,7 +212,8 @@ struct Metrics {
     impacted: DistinctPerBucket,
     crashes_true: Bucketed,
     crashes_reported: Bucketed,
-    breaker: Bucketed,
+    /// SQL breaker rejections since the previous sample (all ATs, at scale).
+    breaker_since_sample: f64,
     redis_at: Bucketed,
     redis_ja: Bucketed,
     last_breaker: u64,
@@ -374,6 +376,11 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
             engine.pin_processes(h);
         }
     }
+    if v.kappa_starved > 0.0 {
+        for h in 0..engine.n_hosts() {
+            engine.set_starvation_overhead(h, v.kappa_starved);
+        }
+    }
     if speed != 1.0 {
         for h in 0..engine.n_hosts() {
             engine.set_speed(h, speed);
@@ -491,7 +498,7 @@ pub fn driver(v: &VstsParams, seed: u64) -> Driver<VstsWiring> {
         impacted: DistinctPerBucket::new(five_min, users),
         crashes_true: Bucketed::new(five_min),
         crashes_reported: Bucketed::new(five_min),
-        breaker: Bucketed::new(Dur::from_secs(5.0)),
+        breaker_since_sample: 0.0,
         redis_at: Bucketed::new(Dur::from_secs(60.0)),
         redis_ja: Bucketed::new(Dur::from_secs(60.0)),
         last_breaker: 0,
@@ -531,7 +538,7 @@ impl VstsWiring {
         let now = eng.now();
         let m = &mut self.metrics;
         let breaker: u64 = (0..eng.n_hosts()).map(|h| eng.breaker_rejections(SQL as usize, h)).sum();
-        m.breaker.add(now, (breaker - m.last_breaker) as f64);
+        m.breaker_since_sample = (breaker - m.last_breaker) as f64;
         m.last_breaker = breaker;
         let redis = (eng.call_timeouts(REDIS_AT as usize), eng.call_timeouts(REDIS_JA as usize));
         m.redis_at.add(now, (redis.0 - m.last_redis.0) as f64);
@@ -707,7 +714,10 @@ impl Wiring for VstsWiring {
         row.push(per_s(self.signalr.attempts, m.last_attempts));
         row.push(per_s(self.signalr.reconnected, m.last_reconnected));
         row.push(per_s(rejected, m.last_rejected));
-        row.push(m.breaker.last_complete(now) / s);
+        // Per 5 s over the sample interval. (A 5-s bucket read at the sample instant, which
+        // is where the counts were added, showed its empty predecessor whenever the interval
+        // was a multiple of 5 s: the column read 0 at the default 10 s whatever the breakers did.)
+        row.push(if dt > 0.0 { m.breaker_since_sample * 5.0 / dt / s } else { 0.0 });
         row.push(m.crashes_true.last_complete(now));
         row.push(m.crashes_reported.last_complete(now));
         row.push(m.redis_at.last_complete(now) / s);
