@@ -108,6 +108,7 @@ static GROUPS: &[ParamGroup] = &[
             "p_db",
             "p_redis",
             "kappa",
+            "kappa_starved",
             "client_timeout_s",
             "slow_s",
             "server_cancels_abandoned",
@@ -624,6 +625,11 @@ static STEPS: &[LiveStep] = &[
             "Request rates returned to normal on each AT within a few minutes of each other, and the \
              load balancer could reach its ATs again. With enough ATs in rotation at once, no single one \
              was flooded, and the cycle had nothing to feed on.",
+            "Our simulation does not reproduce this recovery yet. In it the recycled ATs come back one at a \
+             time into the few still in rotation, which are slammed at full CPU with hundreds of threads, \
+             and are flooded in turn; in most seeds fewer than five ATs are in rotation at 12:22. What the \
+             real thread pool did that ours does not (we suspect threads that stop taking work when the pool \
+             is over its goal) is open work, described in docs/MODEL.md.",
         ],
         quotes: &[q(
             "We saw request rates return to normal between 12:18 – 12:21 depending on the AT.",
