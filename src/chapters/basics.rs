@@ -193,13 +193,12 @@ fn erlang_widget(state: ChapterState, sc: &'static Scenario, params: RwSignal<Pa
         let lambda = (r * m.servers as f64 * m.service_rate * 10.0).round() / 10.0;
         let mut next = params.get_untracked();
         let result = sc.set_str(&mut next, "arrival_rate", &lambda.to_string());
-        if errors.with_untracked(|e| e.iter().any(|x| x.name == "arrival_rate")) || result.is_err() {
-            errors.update(|e| {
-                e.retain(|x| x.name != "arrival_rate");
-                e.extend(result.clone().err());
-            });
-        }
-        if result.is_ok() {
+        let ok = result.is_ok();
+        errors.update(|list| {
+            list.retain(|x| x.name != "arrival_rate");
+            list.extend(result.err());
+        });
+        if ok {
             params.set(next);
         }
     };

@@ -1,6 +1,6 @@
 //! The last line of defence: when a panic escapes, a visible panel replaces the blank page.
 //!
-//! The panic hook first lets `console_error_panic_hook` log the message and stack, then builds the
+//! The panic hook first logs the message and where it happened to the console, then builds the
 //! panel with plain DOM calls, because after a panic the reactive system may be in any state. The
 //! panel's "Reset" button drops the URL's query (the most likely culprit), keeps the route, and
 //! reloads.
@@ -14,8 +14,9 @@ pub const PANEL_ID: &str = "pml-error-panel";
 /// Installs the panic hook. Call once, before mounting.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        show_error_panel(&info.to_string());
+        let message = info.to_string();
+        web_sys::console::error_1(&message.as_str().into());
+        show_error_panel(&message);
     }));
 }
 
